@@ -24,6 +24,10 @@
 #define CONTAINER_OF(POINTER, STRUCT, MEMBER)                                 \
     ((STRUCT *) (void *) ((char *) (POINTER) - offsetof(STRUCT, MEMBER)))
 
+/* Casts POINTER to TYPE, dropping const; use only where an API takes a
+ * non-const pointer it does not modify. */
+#define CONST_CAST(TYPE, POINTER) ((TYPE) (uintptr_t) (POINTER))
+
 #define MIN(a, b) ((a) < (b) ? (a) : (b))
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 #define DIV_ROUND_UP(x, y) (((x) + ((y) - 1)) / (y))

@@ -53,7 +53,8 @@ void vlog(const char *module, enum vlog_level, const char *format, ...)
 void vlog_rl(const char *module, enum vlog_level, struct vlog_rate_limit *,
              const char *format, ...) PRINTF_FORMAT(4, 5);
 
-#define VLOG_DEFINE_THIS_MODULE(NAME) static const char *const vlog_module = #NAME
+#define VLOG_DEFINE_THIS_MODULE(NAME)                                         \
+    static const char *const vlog_module __attribute__((unused)) = #NAME
 
 #define VLOG_ERR(...) vlog(vlog_module, VLL_ERR, __VA_ARGS__)
 #define VLOG_WARN(...) vlog(vlog_module, VLL_WARN, __VA_ARGS__)

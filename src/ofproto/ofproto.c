@@ -1,0 +1,1336 @@
+/* ofproto.c: bridges, ports and flow tables.  See ofproto.h. */
+#include "ofproto/ofproto.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+
+#include "flow/match.h"
+#include "flow/meta-field.h"
+#include "flow/odp.h"
+#include "lib/coverage.h"
+#include "lib/ds.h"
+#include "lib/hash.h"
+#include "lib/timeval.h"
+#include "lib/util.h"
+#include "lib/vlog.h"
+#include "ofproto/ofproto-private.h"
+
+VLOG_DEFINE_THIS_MODULE(ofproto);
+
+COVERAGE_DEFINE(ofproto_flow_add);
+COVERAGE_DEFINE(ofproto_flow_modify);
+COVERAGE_DEFINE(ofproto_flow_delete);
+COVERAGE_DEFINE(ofproto_flow_expired);
+COVERAGE_DEFINE(ofproto_flow_mod_error);
+COVERAGE_DEFINE(ofproto_table_full);
+COVERAGE_DEFINE(ofproto_learn_refresh);
+
+/* Most rules one table may hold (OVS flow_limit); an add beyond this
+ * fails with a table-full error rather than dropping silently. */
+#define OFTABLE_MAX_FLOWS 2000000
+
+static struct hmap all_ofprotos = HMAP_INITIALIZER(&all_ofprotos);
+static struct hmap all_odp_ports = HMAP_INITIALIZER(&all_odp_ports);
+static uint64_t global_seq = 1;
+
+static void ofproto_rule_remove(struct ofproto *, struct rule *);
+
+uint64_t
+ofproto_seq(void)
+{
+    return global_seq;
+}
+
+void
+ofproto_seq_change(void)
+{
+    global_seq++;
+}
+
+/* Bridges. */
+
+struct ofproto *
+ofproto_lookup(const char *name)
+{
+    struct ofproto *ofproto;
+
+    HMAP_FOR_EACH_WITH_HASH (ofproto, hmap_node, hash_string(name, 0),
+                             &all_ofprotos) {
+        if (!strcmp(ofproto->name, name)) {
+            return ofproto;
+        }
+    }
+    return NULL;
+}
+
+static int
+compare_ofproto_names(const void *a_, const void *b_)
+{
+    struct ofproto *const *a = a_;
+    struct ofproto *const *b = b_;
+
+    return strcmp((*a)->name, (*b)->name);
+}
+
+void
+ofproto_for_each(void (*cb)(struct ofproto *, void *aux), void *aux)
+{
+    size_t n = hmap_count(&all_ofprotos), i = 0;
+    struct ofproto **v = xcalloc(n ? n : 1, sizeof *v);
+    struct ofproto *ofproto;
+
+    HMAP_FOR_EACH (ofproto, hmap_node, &all_ofprotos) {
+        v[i++] = ofproto;
+    }
+    qsort(v, n, sizeof *v, compare_ofproto_names);
+    for (i = 0; i < n; i++) {
+        cb(v[i], aux);
+    }
+    free(v);
+}
+
+struct ofproto *
+ofproto_create(const char *name)
+{
+    struct ofproto *ofproto = xzalloc(sizeof *ofproto);
+
+    vx_assert(!ofproto_lookup(name));
+    ofproto->name = xstrdup(name);
+    ofproto->datapath_id = hash_string(name, 0x5eed)
+                           | ((uint64_t) hash_string(name, 7) << 32);
+    ofproto->datapath_id &= UINT64_C(0x0000ffffffffffff);
+    hmap_init(&ofproto->ports);
+    hmap_init(&ofproto->ports_by_name);
+    ofp_port_map_init(&ofproto->port_map);
+    for (int i = 0; i < OFP_N_TABLES; i++) {
+        classifier_init(&ofproto->tables[i].cls);
+    }
+    ofproto->tables_version = CLS_MIN_VERSION + 1;
+    ovs_list_init(&ofproto->expirable);
+    mac_learning_init(&ofproto->ml, MAC_DEFAULT_IDLE_SECS, MAC_DEFAULT_MAX);
+    hmap_insert(&all_ofprotos, &ofproto->hmap_node, hash_string(name, 0));
+
+    /* A new bridge is standalone until told otherwise, with OVS's default
+     * NORMAL flow. */
+    ofproto->fail_mode = OFPROTO_FAIL_SECURE;
+    ofproto_set_fail_mode(ofproto, OFPROTO_FAIL_STANDALONE);
+    ofproto_seq_change();
+    return ofproto;
+}
+
+static void
+ofport_destroy(struct ofproto *ofproto, struct ofport *port)
+{
+    hmap_remove(&ofproto->ports, &port->hmap_node);
+    hmap_remove(&ofproto->ports_by_name, &port->name_node);
+    if (port->odp_port != ODPP_NONE) {
+        hmap_remove(&all_odp_ports, &port->odp_node);
+    }
+    mac_learning_flush_port(&ofproto->ml, port->ofp_port);
+    free(port->name);
+    free(port->type);
+    free(port->peer);
+    free(port->trunks);
+    free(port);
+}
+
+static void
+rebuild_port_map(struct ofproto *ofproto)
+{
+    struct ofport *port;
+
+    ofp_port_map_destroy(&ofproto->port_map);
+    ofp_port_map_init(&ofproto->port_map);
+    HMAP_FOR_EACH (port, hmap_node, &ofproto->ports) {
+        ofp_port_map_put(&ofproto->port_map, port->ofp_port, port->name);
+    }
+}
+
+void
+ofproto_destroy(struct ofproto *ofproto)
+{
+    struct ofport *port, *next_port;
+
+    if (!ofproto) {
+        return;
+    }
+    for (int i = 0; i < OFP_N_TABLES; i++) {
+        struct classifier *cls = &ofproto->tables[i].cls;
+        struct cls_cursor cursor = cls_cursor_start(cls, NULL,
+                                                    CLS_MAX_VERSION - 1);
+        struct cls_rule *cr;
+
+        while ((cr = cls_cursor_next(&cursor))) {
+            ofproto_rule_remove(ofproto, CONTAINER_OF(cr, struct rule, cr));
+        }
+        classifier_destroy(cls);
+    }
+    HMAP_FOR_EACH_SAFE (port, next_port, hmap_node, &ofproto->ports) {
+        ofport_destroy(ofproto, port);
+    }
+    hmap_destroy(&ofproto->ports);
+    hmap_destroy(&ofproto->ports_by_name);
+    ofp_port_map_destroy(&ofproto->port_map);
+    mac_learning_destroy(&ofproto->ml);
+    hmap_remove(&all_ofprotos, &ofproto->hmap_node);
+    free(ofproto->name);
+    free(ofproto);
+    ofproto_seq_change();
+}
+
+const char *
+ofproto_name(const struct ofproto *ofproto)
+{
+    return ofproto->name;
+}
+
+uint64_t
+ofproto_datapath_id(const struct ofproto *ofproto)
+{
+    return ofproto->datapath_id;
+}
+
+void
+ofproto_set_datapath_id(struct ofproto *ofproto, uint64_t dpid)
+{
+    ofproto->datapath_id = dpid;
+}
+
+static void
+default_normal_flow(struct ofp_flow_mod *fm, enum ofp_flow_mod_command cmd)
+{
+    memset(fm, 0, sizeof *fm);
+    fm->command = cmd;
+    match_init_catchall(&fm->match);
+    fm->priority = 0;
+    fm->table_id = 0;
+    fm->out_port = OFPP_ANY;
+    fm->new_cookie = UINT64_MAX;
+}
+
+void
+ofproto_set_fail_mode(struct ofproto *ofproto, enum ofproto_fail_mode mode)
+{
+    struct ofp_flow_mod fm;
+    char *error;
+
+    if (mode == ofproto->fail_mode) {
+        return;
+    }
+    ofproto->fail_mode = mode;
+    if (mode == OFPROTO_FAIL_STANDALONE) {
+        default_normal_flow(&fm, OFPFC_ADD);
+        ofpacts_put(&fm.ofpacts, OFPACT_OUTPUT)->output.port = OFPP_NORMAL;
+        fm.has_actions = true;
+    } else {
+        default_normal_flow(&fm, OFPFC_DELETE_STRICT);
+    }
+    error = ofproto_flow_mod(ofproto, &fm);
+    vx_assert(!error);
+    ofpacts_free(&fm.ofpacts);
+}
+
+enum ofproto_fail_mode
+ofproto_get_fail_mode(const struct ofproto *ofproto)
+{
+    return ofproto->fail_mode;
+}
+
+void
+ofproto_set_mac_learning(struct ofproto *ofproto, unsigned int idle_secs,
+                         size_t max_entries)
+{
+    mac_learning_set(&ofproto->ml, idle_secs, max_entries);
+    ofproto_seq_change();
+}
+
+/* Ports. */
+
+struct ofport *
+ofproto_port_by_name(const struct ofproto *ofproto, const char *name)
+{
+    struct ofport *port;
+
+    HMAP_FOR_EACH_WITH_HASH (port, name_node, hash_string(name, 0),
+                             &ofproto->ports_by_name) {
+        if (!strcmp(port->name, name)) {
+            return port;
+        }
+    }
+    return NULL;
+}
+
+struct ofport *
+ofproto_port_by_number(const struct ofproto *ofproto, uint32_t ofp_port)
+{
+    struct ofport *port;
+
+    HMAP_FOR_EACH_WITH_HASH (port, hmap_node, hash_int(ofp_port, 0),
+                             &ofproto->ports) {
+        if (port->ofp_port == ofp_port) {
+            return port;
+        }
+    }
+    return NULL;
+}
+
+struct ofport *
+ofproto_port_by_odp(uint32_t odp_port)
+{
+    struct ofport *port;
+
+    HMAP_FOR_EACH_WITH_HASH (port, odp_node, hash_int(odp_port, 0),
+                             &all_odp_ports) {
+        if (port->odp_port == odp_port && !port->is_tunnel) {
+            return port;
+        }
+    }
+    return NULL;
+}
+
+struct ofport *
+ofproto_find_port_anywhere(const char *name)
+{
+    struct ofproto *ofproto;
+
+    HMAP_FOR_EACH (ofproto, hmap_node, &all_ofprotos) {
+        struct ofport *port = ofproto_port_by_name(ofproto, name);
+
+        if (port) {
+            return port;
+        }
+    }
+    return NULL;
+}
+
+static bool
+tunnel_key_matches(const struct ofproto_tunnel *t, be64 tun_id)
+{
+    return t->in_key_flow || t->in_key == tun_id;
+}
+
+struct ofport *
+ofproto_tunnel_receive(const struct flow_tnl *tnl)
+{
+    struct ofport *best = NULL;
+    int best_score = -1;
+    struct ofproto *ofproto;
+
+    /* As OVS's tnl_find(): prefer the most specific match, exact remote
+     * and local addresses over wildcards. */
+    HMAP_FOR_EACH (ofproto, hmap_node, &all_ofprotos) {
+        struct ofport *port;
+
+        HMAP_FOR_EACH (port, hmap_node, &ofproto->ports) {
+            const struct ofproto_tunnel *t = &port->tnl;
+            int score = 0;
+
+            if (!port->is_tunnel || !tunnel_key_matches(t, tnl->tun_id)) {
+                continue;
+            }
+            if (t->remote_ip) {
+                if (t->remote_ip != tnl->ip_src) {
+                    continue;
+                }
+                score += 2;
+            }
+            if (t->local_ip) {
+                if (t->local_ip != tnl->ip_dst) {
+                    continue;
+                }
+                score += 1;
+            }
+            if (t->dst_port && tnl->tp_dst && htons(t->dst_port)
+                                              != tnl->tp_dst) {
+                continue;
+            }
+            if (score > best_score) {
+                best = port;
+                best_score = score;
+            }
+        }
+    }
+    return best;
+}
+
+uint32_t
+ofport_ofp_port(const struct ofport *port)
+{
+    return port->ofp_port;
+}
+
+uint32_t
+ofport_odp_port(const struct ofport *port)
+{
+    return port->odp_port;
+}
+
+const char *
+ofport_name(const struct ofport *port)
+{
+    return port->name;
+}
+
+const char *
+ofport_type(const struct ofport *port)
+{
+    return port->type;
+}
+
+struct ofproto *
+ofport_ofproto(const struct ofport *port)
+{
+    return port->ofproto;
+}
+
+struct ofport_stats *
+ofport_stats(struct ofport *port)
+{
+    return &port->stats;
+}
+
+void
+ofport_set_status(struct ofport *port, uint32_t config, uint32_t state,
+                  struct eth_addr mac)
+{
+    port->config = config;
+    port->state = state;
+    if (!eth_addr_is_zero(mac)) {
+        port->mac = mac;
+    }
+}
+
+bool
+ofport_includes_vlan(const struct ofport *port, uint16_t vlan)
+{
+    switch (port->vlan_mode) {
+    case PORT_VLAN_ACCESS:
+        return port->tag >= 0 && vlan == (uint16_t) port->tag;
+    case PORT_VLAN_TRUNK:
+    case PORT_VLAN_NATIVE_TAGGED:
+    case PORT_VLAN_NATIVE_UNTAGGED:
+        if (port->vlan_mode != PORT_VLAN_TRUNK && port->tag >= 0
+            && vlan == (uint16_t) port->tag) {
+            return true;
+        }
+        if (!port->trunks) {
+            return true;
+        }
+        return vlan < 4096
+               && (port->trunks[vlan / (8 * sizeof(unsigned long))]
+                   >> (vlan % (8 * sizeof(unsigned long)))) & 1;
+    }
+    return false;
+}
+
+static bool
+ofp_port_in_use(const struct ofproto *ofproto, uint32_t ofp_port)
+{
+    return ofproto_port_by_number(ofproto, ofp_port) != NULL;
+}
+
+static uint32_t
+choose_ofp_port(const struct ofproto *ofproto, const char *name,
+                uint32_t request)
+{
+    if (!strcmp(name, ofproto->name)) {
+        return OFPP_LOCAL;
+    }
+    if (request && request < OFPP_MAX && !ofp_port_in_use(ofproto, request)) {
+        return request;
+    }
+    for (uint32_t p = 1; p < OFPP_MAX; p++) {
+        if (!ofp_port_in_use(ofproto, p)) {
+            return p;
+        }
+    }
+    return OFPP_NONE;
+}
+
+static struct eth_addr
+derive_mac(const char *name)
+{
+    struct eth_addr mac;
+    uint32_t h = hash_string(name, 0x6d6163);
+
+    /* Locally administered unicast, stable per name. */
+    mac.ea[0] = 0xaa;
+    mac.ea[1] = (h >> 24) & 0xff;
+    mac.ea[2] = (h >> 16) & 0xff;
+    mac.ea[3] = (h >> 8) & 0xff;
+    mac.ea[4] = h & 0xff;
+    mac.ea[5] = hash_string(name, h) & 0xff;
+    return mac;
+}
+
+static void
+ofport_apply_spec(struct ofport *port, const struct ofproto_port_spec *spec)
+{
+    free(port->peer);
+    port->peer = spec->peer ? xstrdup(spec->peer) : NULL;
+    port->vlan_mode = spec->vlan_mode;
+    port->tag = spec->tag;
+    free(port->trunks);
+    port->trunks = NULL;
+    if (spec->trunks) {
+        size_t bytes = 4096 / 8;
+
+        port->trunks = xmemdup(spec->trunks, bytes);
+    }
+    if (!eth_addr_is_zero(spec->mac)) {
+        port->mac = spec->mac;
+    }
+    port->is_tunnel = spec->tunnel != NULL;
+    if (spec->tunnel) {
+        port->tnl = *spec->tunnel;
+    } else {
+        memset(&port->tnl, 0, sizeof port->tnl);
+    }
+}
+
+int
+ofproto_port_add(struct ofproto *ofproto, const struct ofproto_port_spec *spec,
+                 uint32_t *ofp_portp)
+{
+    struct ofport *port;
+    uint32_t ofp_port;
+
+    *ofp_portp = OFPP_NONE;
+    if (!spec->name || !spec->name[0]) {
+        return EINVAL;
+    }
+    if (ofproto_port_by_name(ofproto, spec->name)) {
+        return EEXIST;
+    }
+    ofp_port = choose_ofp_port(ofproto, spec->name, spec->ofp_request);
+    if (ofp_port == OFPP_NONE) {
+        return ENOSPC;
+    }
+
+    port = xzalloc(sizeof *port);
+    port->ofproto = ofproto;
+    port->ofp_port = ofp_port;
+    port->odp_port = spec->odp_port;
+    port->name = xstrdup(spec->name);
+    port->type = xstrdup(spec->type ? spec->type : "");
+    port->mac = derive_mac(spec->name);
+    port->tag = -1;
+    port->created = time_msec();
+    ofport_apply_spec(port, spec);
+
+    hmap_insert(&ofproto->ports, &port->hmap_node, hash_int(ofp_port, 0));
+    hmap_insert(&ofproto->ports_by_name, &port->name_node,
+                hash_string(port->name, 0));
+    if (port->odp_port != ODPP_NONE) {
+        hmap_insert(&all_odp_ports, &port->odp_node,
+                    hash_int(port->odp_port, 0));
+    }
+    ofp_port_map_put(&ofproto->port_map, ofp_port, port->name);
+    *ofp_portp = ofp_port;
+    ofproto_seq_change();
+    return 0;
+}
+
+int
+ofproto_port_reconfigure(struct ofproto *ofproto,
+                         const struct ofproto_port_spec *spec)
+{
+    struct ofport *port = ofproto_port_by_name(ofproto, spec->name);
+
+    if (!port) {
+        return ENODEV;
+    }
+    if (spec->odp_port != port->odp_port) {
+        if (port->odp_port != ODPP_NONE) {
+            hmap_remove(&all_odp_ports, &port->odp_node);
+        }
+        port->odp_port = spec->odp_port;
+        if (port->odp_port != ODPP_NONE) {
+            hmap_insert(&all_odp_ports, &port->odp_node,
+                        hash_int(port->odp_port, 0));
+        }
+    }
+    free(port->type);
+    port->type = xstrdup(spec->type ? spec->type : "");
+    ofport_apply_spec(port, spec);
+    ofproto_seq_change();
+    return 0;
+}
+
+int
+ofproto_port_del(struct ofproto *ofproto, uint32_t ofp_port)
+{
+    struct ofport *port = ofproto_port_by_number(ofproto, ofp_port);
+
+    if (!port) {
+        return ENODEV;
+    }
+    ofport_destroy(ofproto, port);
+    rebuild_port_map(ofproto);
+    ofproto_seq_change();
+    return 0;
+}
+
+void
+ofproto_port_map_build(const struct ofproto *ofproto,
+                       struct ofp_port_map *map)
+{
+    struct ofport *port;
+
+    HMAP_FOR_EACH (port, hmap_node, &ofproto->ports) {
+        ofp_port_map_put(map, port->ofp_port, port->name);
+    }
+}
+
+const struct ofp_port_map *
+ofproto_port_map(const struct ofproto *ofproto)
+{
+    return &ofproto->port_map;
+}
+
+/* Rules. */
+
+void
+rule_ref(struct rule *rule)
+{
+    rule->ref_count++;
+}
+
+void
+rule_unref(struct rule *rule)
+{
+    if (rule && --rule->ref_count == 0) {
+        vx_assert(rule->removed);
+        cls_rule_destroy(&rule->cr);
+        ofpacts_free(&rule->ofpacts);
+        free(rule);
+    }
+}
+
+void
+rule_credit_stats(struct rule *rule, uint64_t n_packets, uint64_t n_bytes,
+                  long long int now)
+{
+    rule->packet_count += n_packets;
+    rule->byte_count += n_bytes;
+    if (n_packets && now > rule->used) {
+        rule->used = now;
+    }
+}
+
+struct rule *
+ofproto_rule_lookup(struct ofproto *ofproto, uint8_t table_id,
+                    const struct flow *flow, struct flow_wildcards *wc)
+{
+    struct oftable *table = &ofproto->tables[table_id];
+    const struct cls_rule *cr;
+
+    table->n_lookups++;
+    cr = classifier_lookup(&table->cls, ofproto->tables_version, flow, wc);
+    if (!cr) {
+        return NULL;
+    }
+    table->n_matched++;
+    return CONTAINER_OF(cr, struct rule, cr);
+}
+
+static bool
+rule_has_timeout(const struct rule *rule)
+{
+    return rule->idle_timeout || rule->hard_timeout;
+}
+
+static void
+ofproto_rule_remove(struct ofproto *ofproto, struct rule *rule)
+{
+    classifier_remove(&ofproto->tables[rule->table_id].cls, &rule->cr);
+    ovs_list_remove(&rule->expirable);
+    ovs_list_init(&rule->expirable);
+    rule->removed = true;
+    ofproto->n_rules--;
+    rule_unref(rule);
+}
+
+/* Builds the conjunction clauses of a soft rule from its actions.  Returns
+ * the number of clauses, 0 when the actions are not all conjunctions. */
+static size_t
+rule_conjunctions(const struct ofpacts *ofpacts,
+                  struct cls_conjunction **conjp)
+{
+    struct cls_conjunction *conj;
+
+    *conjp = NULL;
+    if (!ofpacts->n) {
+        return 0;
+    }
+    for (size_t i = 0; i < ofpacts->n; i++) {
+        if (ofpacts->acts[i].type != OFPACT_CONJUNCTION) {
+            return 0;
+        }
+    }
+    conj = xcalloc(ofpacts->n, sizeof *conj);
+    for (size_t i = 0; i < ofpacts->n; i++) {
+        conj[i].id = ofpacts->acts[i].conj.id;
+        conj[i].clause = ofpacts->acts[i].conj.clause;
+        conj[i].n_clauses = ofpacts->acts[i].conj.n_clauses;
+    }
+    *conjp = conj;
+    return ofpacts->n;
+}
+
+static struct rule *
+rule_create(struct ofproto *ofproto, const struct ofp_flow_mod *fm,
+            uint8_t table_id, long long int now)
+{
+    struct rule *rule = xzalloc(sizeof *rule);
+    struct cls_conjunction *conj;
+    size_t n_conj;
+
+    cls_rule_init(&rule->cr, &fm->match, fm->priority);
+    n_conj = rule_conjunctions(&fm->ofpacts, &conj);
+    if (n_conj) {
+        cls_rule_set_conjunctions(&rule->cr, conj, n_conj);
+        free(conj);
+    }
+    rule->ofproto = ofproto;
+    rule->table_id = table_id;
+    rule->flow_cookie = fm->cookie;
+    rule->idle_timeout = fm->idle_timeout;
+    rule->hard_timeout = fm->hard_timeout;
+    rule->importance = fm->importance;
+    rule->flags = fm->flags;
+    rule->created = rule->modified = rule->used = now;
+    ofpacts_clone(&rule->ofpacts, &fm->ofpacts);
+    ovs_list_init(&rule->expirable);
+    rule->ref_count = 1;
+    return rule;
+}
+
+static void
+rule_insert(struct ofproto *ofproto, struct rule *rule)
+{
+    const struct cls_rule *dup;
+
+    dup = classifier_insert(&ofproto->tables[rule->table_id].cls, &rule->cr,
+                            CLS_MIN_VERSION);
+    vx_assert(!dup);
+    if (rule_has_timeout(rule)) {
+        ovs_list_push_back(&ofproto->expirable, &rule->expirable);
+    }
+    ofproto->n_rules++;
+}
+
+static bool
+cookie_matches(const struct ofp_flow_mod *fm, const struct rule *rule)
+{
+    return !((rule->flow_cookie ^ fm->cookie) & fm->cookie_mask);
+}
+
+static bool
+out_port_matches(const struct ofp_flow_mod *fm, const struct rule *rule)
+{
+    return fm->out_port == OFPP_ANY
+           || ofpacts_output_to_port(&rule->ofpacts, fm->out_port);
+}
+
+/* Collects the rules FM selects (loose or strict) into *RULESP. */
+static size_t
+collect_rules(struct ofproto *ofproto, const struct ofp_flow_mod *fm,
+              bool strict, struct rule ***rulesp)
+{
+    struct rule **rules = NULL;
+    size_t n = 0, allocated = 0;
+    int first = fm->table_id == OFPTT_ALL ? 0 : fm->table_id;
+    int last = fm->table_id == OFPTT_ALL ? OFP_N_TABLES - 1 : fm->table_id;
+
+    for (int t = first; t <= last; t++) {
+        struct classifier *cls = &ofproto->tables[t].cls;
+
+        if (strict) {
+            const struct cls_rule *cr = classifier_find_match_exactly(
+                cls, &fm->match, fm->priority, ofproto->tables_version);
+
+            if (cr) {
+                struct rule *rule = CONTAINER_OF(cr, struct rule, cr);
+
+                if (cookie_matches(fm, rule) && out_port_matches(fm, rule)) {
+                    if (n >= allocated) {
+                        rules = x2nrealloc(rules, &allocated, sizeof *rules);
+                    }
+                    rules[n++] = rule;
+                }
+            }
+        } else {
+            struct cls_cursor cursor = cls_cursor_start(
+                cls, &fm->match, ofproto->tables_version);
+            struct cls_rule *cr;
+
+            while ((cr = cls_cursor_next(&cursor))) {
+                struct rule *rule = CONTAINER_OF(cr, struct rule, cr);
+
+                if (cookie_matches(fm, rule) && out_port_matches(fm, rule)) {
+                    if (n >= allocated) {
+                        rules = x2nrealloc(rules, &allocated, sizeof *rules);
+                    }
+                    rules[n++] = rule;
+                }
+            }
+        }
+    }
+    *rulesp = rules;
+    return n;
+}
+
+/* An undo log, so that a batch of flow mods is all or nothing. */
+struct undo_entry {
+    enum { UNDO_INSERTED, UNDO_REMOVED, UNDO_MODIFIED } type;
+    struct rule *rule;           /* The rule (inserted / removed). */
+    struct ofpacts old_ofpacts;  /* UNDO_MODIFIED: previous actions. */
+    uint64_t old_cookie;         /* UNDO_MODIFIED: previous cookie. */
+    long long int old_modified;  /* UNDO_MODIFIED: previous time. */
+    uint64_t old_packets, old_bytes;
+};
+
+struct undo_log {
+    struct undo_entry *e;
+    size_t n, allocated;
+};
+
+static struct undo_entry *
+undo_push(struct undo_log *log)
+{
+    if (!log) {
+        return NULL;
+    }
+    if (log->n >= log->allocated) {
+        log->e = x2nrealloc(log->e, &log->allocated, sizeof *log->e);
+    }
+    memset(&log->e[log->n], 0, sizeof log->e[log->n]);
+    return &log->e[log->n++];
+}
+
+/* Removes RULE from its table but keeps it alive for undo. */
+static void
+rule_detach(struct ofproto *ofproto, struct rule *rule,
+            struct undo_log *log)
+{
+    struct undo_entry *u = undo_push(log);
+
+    classifier_remove(&ofproto->tables[rule->table_id].cls, &rule->cr);
+    ovs_list_remove(&rule->expirable);
+    ovs_list_init(&rule->expirable);
+    ofproto->n_rules--;
+    if (u) {
+        u->type = UNDO_REMOVED;
+        u->rule = rule;
+    } else {
+        rule->removed = true;
+        rule_unref(rule);
+    }
+}
+
+static void
+rule_attach(struct ofproto *ofproto, struct rule *rule, struct undo_log *log)
+{
+    struct undo_entry *u = undo_push(log);
+
+    rule_insert(ofproto, rule);
+    if (u) {
+        u->type = UNDO_INSERTED;
+        u->rule = rule;
+    }
+}
+
+static void
+undo_commit(struct undo_log *log)
+{
+    for (size_t i = 0; i < log->n; i++) {
+        struct undo_entry *u = &log->e[i];
+
+        if (u->type == UNDO_REMOVED) {
+            u->rule->removed = true;
+            rule_unref(u->rule);
+        } else if (u->type == UNDO_MODIFIED) {
+            ofpacts_free(&u->old_ofpacts);
+        }
+    }
+    free(log->e);
+}
+
+static void
+undo_rollback(struct ofproto *ofproto, struct undo_log *log)
+{
+    for (size_t i = log->n; i-- > 0;) {
+        struct undo_entry *u = &log->e[i];
+        struct rule *rule = u->rule;
+
+        switch (u->type) {
+        case UNDO_INSERTED:
+            ofproto_rule_remove(ofproto, rule);
+            break;
+        case UNDO_REMOVED:
+            rule_insert(ofproto, rule);
+            break;
+        case UNDO_MODIFIED:
+            ofpacts_free(&rule->ofpacts);
+            rule->ofpacts = u->old_ofpacts;
+            rule->flow_cookie = u->old_cookie;
+            rule->modified = u->old_modified;
+            rule->packet_count = u->old_packets;
+            rule->byte_count = u->old_bytes;
+            break;
+        }
+    }
+    free(log->e);
+}
+
+static char *
+check_flow_mod(const struct ofproto *ofproto, const struct ofp_flow_mod *fm)
+{
+    (void) ofproto;
+    if (fm->command == OFPFC_ADD || fm->command == OFPFC_MODIFY
+        || fm->command == OFPFC_MODIFY_STRICT) {
+        if (fm->command == OFPFC_ADD && fm->table_id == OFPTT_ALL) {
+            return xstrdup("OFPBRC_BAD_TABLE_ID: table 255 is not a valid "
+                           "table for adding flows");
+        }
+        for (size_t i = 0; i < fm->ofpacts.n; i++) {
+            const struct ofpact *a = &fm->ofpacts.acts[i];
+            uint8_t table = fm->table_id == OFPTT_ALL ? 0 : fm->table_id;
+
+            if (a->type == OFPACT_GOTO_TABLE && a->goto_table <= table) {
+                return xasprintf("OFPBIC_BAD_TABLE_ID: goto_table:%u must "
+                                 "go to a later table than %u",
+                                 a->goto_table, table);
+            }
+        }
+    }
+    return NULL;
+}
+
+static char *
+add_flow(struct ofproto *ofproto, const struct ofp_flow_mod *fm,
+         struct undo_log *log, long long int now)
+{
+    uint8_t table_id = fm->table_id == OFPTT_ALL ? 0 : fm->table_id;
+    struct classifier *cls = &ofproto->tables[table_id].cls;
+    const struct cls_rule *old_cr;
+    struct rule *rule, *old = NULL;
+
+    old_cr = classifier_find_match_exactly(cls, &fm->match, fm->priority,
+                                           ofproto->tables_version);
+    if (old_cr) {
+        old = CONTAINER_OF(old_cr, struct rule, cr);
+    } else {
+        if (fm->flags & OFPFF_CHECK_OVERLAP
+            && classifier_rule_overlaps(cls, &fm->match, fm->priority,
+                                        ofproto->tables_version)) {
+            return xstrdup("OFPFMFC_OVERLAP: the flow overlaps an existing "
+                           "flow with the same priority (check_overlap)");
+        }
+        if (classifier_count(cls) >= OFTABLE_MAX_FLOWS) {
+            COVERAGE_INC(ofproto_table_full);
+            return xasprintf("OFPFMFC_TABLE_FULL: table %u already holds "
+                             "%d flows", table_id, OFTABLE_MAX_FLOWS);
+        }
+    }
+
+    rule = rule_create(ofproto, fm, table_id, now);
+    if (old) {
+        /* Replacing a rule with the same match and priority.  OpenFlow
+         * keeps its counters unless reset_counts is given; the new rule's
+         * duration starts over. */
+        if (!(fm->flags & OFPFF_RESET_COUNTS)) {
+            rule->packet_count = old->packet_count;
+            rule->byte_count = old->byte_count;
+        }
+        rule_detach(ofproto, old, log);
+    }
+    rule_attach(ofproto, rule, log);
+    COVERAGE_INC(ofproto_flow_add);
+    return NULL;
+}
+
+static void
+modify_rule(struct rule *rule, const struct ofp_flow_mod *fm,
+            struct undo_log *log, long long int now)
+{
+    struct undo_entry *u = undo_push(log);
+
+    if (u) {
+        u->type = UNDO_MODIFIED;
+        u->rule = rule;
+        u->old_ofpacts = rule->ofpacts;
+        u->old_cookie = rule->flow_cookie;
+        u->old_modified = rule->modified;
+        u->old_packets = rule->packet_count;
+        u->old_bytes = rule->byte_count;
+    } else {
+        ofpacts_free(&rule->ofpacts);
+    }
+    ofpacts_clone(&rule->ofpacts, &fm->ofpacts);
+    if (fm->modify_cookie && fm->new_cookie != UINT64_MAX) {
+        rule->flow_cookie = fm->new_cookie;
+    }
+    if (fm->flags & OFPFF_RESET_COUNTS) {
+        rule->packet_count = rule->byte_count = 0;
+    }
+    rule->modified = now;
+    COVERAGE_INC(ofproto_flow_modify);
+}
+
+static char *
+modify_flows(struct ofproto *ofproto, const struct ofp_flow_mod *fm,
+             bool strict, struct undo_log *log, long long int now)
+{
+    struct rule **rules;
+    size_t n = collect_rules(ofproto, fm, strict, &rules);
+    char *error = NULL;
+
+    if (!n) {
+        /* OpenFlow 1.0: a modify that matches nothing adds the flow, unless
+         * it filters on cookies. */
+        if (!fm->cookie_mask) {
+            struct ofp_flow_mod add = *fm;
+
+            add.command = OFPFC_ADD;
+            if (add.table_id == OFPTT_ALL) {
+                add.table_id = 0;
+            }
+            if (fm->modify_cookie && fm->new_cookie != UINT64_MAX) {
+                add.cookie = fm->new_cookie;
+            }
+            error = add_flow(ofproto, &add, log, now);
+        }
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            modify_rule(rules[i], fm, log, now);
+        }
+    }
+    free(rules);
+    return error;
+}
+
+static void
+delete_flows(struct ofproto *ofproto, const struct ofp_flow_mod *fm,
+             bool strict, struct undo_log *log)
+{
+    struct rule **rules;
+    size_t n = collect_rules(ofproto, fm, strict, &rules);
+
+    for (size_t i = 0; i < n; i++) {
+        rule_detach(ofproto, rules[i], log);
+        COVERAGE_INC(ofproto_flow_delete);
+    }
+    free(rules);
+}
+
+static char *
+flow_mod__(struct ofproto *ofproto, const struct ofp_flow_mod *fm,
+           struct undo_log *log, long long int now)
+{
+    char *error = check_flow_mod(ofproto, fm);
+
+    if (error) {
+        return error;
+    }
+    switch (fm->command) {
+    case OFPFC_ADD:
+        return add_flow(ofproto, fm, log, now);
+    case OFPFC_MODIFY:
+        return modify_flows(ofproto, fm, false, log, now);
+    case OFPFC_MODIFY_STRICT:
+        return modify_flows(ofproto, fm, true, log, now);
+    case OFPFC_DELETE:
+        delete_flows(ofproto, fm, false, log);
+        return NULL;
+    case OFPFC_DELETE_STRICT:
+        delete_flows(ofproto, fm, true, log);
+        return NULL;
+    }
+    return xstrdup("unknown flow mod command");
+}
+
+char *
+ofproto_flow_mods(struct ofproto *ofproto, struct ofp_flow_mod *fms, size_t n)
+{
+    struct undo_log log = { NULL, 0, 0 };
+    long long int now = time_msec();
+
+    for (size_t i = 0; i < n; i++) {
+        char *error = flow_mod__(ofproto, &fms[i], &log, now);
+
+        if (error) {
+            char *msg = n > 1 ? xasprintf("flow %zu: %s", i + 1, error)
+                              : xstrdup(error);
+
+            free(error);
+            COVERAGE_INC(ofproto_flow_mod_error);
+            undo_rollback(ofproto, &log);
+            return msg;
+        }
+    }
+    undo_commit(&log);
+    ofproto_seq_change();
+    return NULL;
+}
+
+char *
+ofproto_flow_mod(struct ofproto *ofproto, struct ofp_flow_mod *fm)
+{
+    return ofproto_flow_mods(ofproto, fm, 1);
+}
+
+char *
+ofproto_flow_mod_learn(struct ofproto *ofproto, struct ofp_flow_mod *fm)
+{
+    uint8_t table_id = fm->table_id == OFPTT_ALL ? 0 : fm->table_id;
+    const struct cls_rule *cr;
+    long long int now = time_msec();
+
+    cr = classifier_find_match_exactly(&ofproto->tables[table_id].cls,
+                                       &fm->match, fm->priority,
+                                       ofproto->tables_version);
+    if (cr) {
+        struct rule *rule = CONTAINER_OF(cr, struct rule, cr);
+
+        if (ofpacts_equal(&rule->ofpacts, &fm->ofpacts)
+            && rule->idle_timeout == fm->idle_timeout
+            && rule->hard_timeout == fm->hard_timeout
+            && rule->flow_cookie == fm->cookie) {
+            /* Same flow learned again: restart its timeouts only. */
+            rule->modified = now;
+            rule->used = now;
+            COVERAGE_INC(ofproto_learn_refresh);
+            return NULL;
+        }
+    }
+    return ofproto_flow_mod(ofproto, fm);
+}
+
+size_t
+ofproto_n_flows(const struct ofproto *ofproto)
+{
+    return ofproto->n_rules;
+}
+
+/* Dumping. */
+
+struct dump_entry {
+    struct rule *rule;
+};
+
+static const struct ofproto_dump_options *sort_options;
+
+static int
+compare_by_field(const struct rule *a, const struct rule *b,
+                 const char *field)
+{
+    const struct mf_field *mf = field ? mf_from_name(field) : NULL;
+
+    if (!mf) {
+        return a->cr.priority < b->cr.priority ? -1
+               : a->cr.priority > b->cr.priority;
+    }
+
+    /* Rules that do not match on the field sort after those that do, as
+     * ovs-ofctl does. */
+    union mf_value va, vb, ma, mb;
+
+    mf_get_value(mf, &a->cr.match.flow, &va);
+    mf_get_value(mf, &b->cr.match.flow, &vb);
+    mf_get_mask(mf, &a->cr.match.wc, &ma);
+    mf_get_mask(mf, &b->cr.match.wc, &mb);
+    bool a_wild = is_all_zeros(&ma, mf->n_bytes);
+    bool b_wild = is_all_zeros(&mb, mf->n_bytes);
+    if (a_wild != b_wild) {
+        return a_wild ? 1 : -1;
+    }
+    return memcmp(&va, &vb, mf->n_bytes);
+}
+
+static int
+compare_dump_entries(const void *a_, const void *b_)
+{
+    const struct dump_entry *a = a_, *b = b_;
+    int c = compare_by_field(a->rule, b->rule, sort_options->sort_field);
+
+    return sort_options->sort > 0 ? c : -c;
+}
+
+void
+ofproto_dump_flows(struct ofproto *ofproto,
+                   const struct ofproto_dump_options *opt, struct ds *s)
+{
+    struct dump_entry *entries = NULL;
+    size_t n = 0, allocated = 0;
+    long long int now = time_msec();
+    struct match catchall;
+    int first = opt->table_id == OFPTT_ALL ? 0 : opt->table_id;
+    int last = opt->table_id == OFPTT_ALL ? OFP_N_TABLES - 1 : opt->table_id;
+
+    match_init_catchall(&catchall);
+    for (int t = first; t <= last; t++) {
+        struct classifier *cls = &ofproto->tables[t].cls;
+        struct cls_cursor cursor;
+        struct cls_rule *cr;
+
+        if (classifier_is_empty(cls)) {
+            continue;
+        }
+        cursor = cls_cursor_start(cls, opt->match ? opt->match : &catchall,
+                                  ofproto->tables_version);
+        while ((cr = cls_cursor_next(&cursor))) {
+            struct rule *rule = CONTAINER_OF(cr, struct rule, cr);
+
+            if ((rule->flow_cookie ^ opt->cookie) & opt->cookie_mask) {
+                continue;
+            }
+            if (opt->out_port != OFPP_ANY
+                && !ofpacts_output_to_port(&rule->ofpacts, opt->out_port)) {
+                continue;
+            }
+            if (n >= allocated) {
+                entries = x2nrealloc(entries, &allocated, sizeof *entries);
+            }
+            entries[n++].rule = rule;
+        }
+    }
+
+    if (opt->sort && n > 1) {
+        sort_options = opt;
+        qsort(entries, n, sizeof *entries, compare_dump_entries);
+        sort_options = NULL;
+    }
+
+    for (size_t i = 0; i < n; i++) {
+        const struct rule *rule = entries[i].rule;
+        struct ofp_flow_stats fs = {
+            .table_id = rule->table_id,
+            .cookie = rule->flow_cookie,
+            .priority = rule->cr.priority,
+            .match = &rule->cr.match,
+            .ofpacts = &rule->ofpacts,
+            .duration_msec = now - rule->created,
+            .idle_timeout = rule->idle_timeout,
+            .hard_timeout = rule->hard_timeout,
+            .importance = rule->importance,
+            .flags = rule->flags,
+            .packet_count = rule->packet_count,
+            .byte_count = rule->byte_count,
+            .idle_age = -1,
+            .hard_age = -1,
+        };
+
+        ofp_flow_stats_format(&fs, opt->names ? &ofproto->port_map : NULL,
+                              opt->show_stats, s);
+        ds_put_char(s, '\n');
+    }
+    free(entries);
+}
+
+/* Expiry. */
+
+static bool
+rule_expired(const struct rule *rule, long long int now)
+{
+    if (rule->hard_timeout
+        && now >= rule->modified + rule->hard_timeout * 1000LL) {
+        return true;
+    }
+    if (rule->idle_timeout
+        && now >= rule->used + rule->idle_timeout * 1000LL) {
+        return true;
+    }
+    return false;
+}
+
+void
+ofproto_run(struct ofproto *ofproto, long long int now)
+{
+    struct rule *rule, *next;
+    bool changed = false;
+
+    LIST_FOR_EACH_SAFE (rule, next, expirable, &ofproto->expirable) {
+        if (rule_expired(rule, now)) {
+            COVERAGE_INC(ofproto_flow_expired);
+            ofproto_rule_remove(ofproto, rule);
+            changed = true;
+        }
+    }
+    if (mac_learning_run(&ofproto->ml, now)) {
+        changed = true;
+    }
+    if (changed) {
+        ofproto_seq_change();
+    }
+}
+
+long long int
+ofproto_next_wake(const struct ofproto *ofproto)
+{
+    long long int wake = mac_learning_next_wake(&ofproto->ml);
+    const struct rule *rule;
+
+    LIST_FOR_EACH (rule, expirable, &ofproto->expirable) {
+        if (rule->hard_timeout) {
+            wake = MIN(wake, rule->modified + rule->hard_timeout * 1000LL);
+        }
+        if (rule->idle_timeout) {
+            wake = MIN(wake, rule->used + rule->idle_timeout * 1000LL);
+        }
+    }
+    return wake;
+}
+
+/* `ovs-ofctl show`. */
+
+static int
+compare_ports(const void *a_, const void *b_)
+{
+    const struct ofport *const *a = a_;
+    const struct ofport *const *b = b_;
+
+    return (*a)->ofp_port < (*b)->ofp_port ? -1
+           : (*a)->ofp_port > (*b)->ofp_port;
+}
+
+void
+ofproto_format_show(struct ofproto *ofproto, struct ds *s)
+{
+    size_t n = hmap_count(&ofproto->ports), i = 0;
+    struct ofport **ports = xcalloc(n ? n : 1, sizeof *ports);
+    struct ofport *port;
+
+    HMAP_FOR_EACH (port, hmap_node, &ofproto->ports) {
+        ports[i++] = port;
+    }
+    qsort(ports, n, sizeof *ports, compare_ports);
+
+    ds_put_format(s, "OFPT_FEATURES_REPLY (xid=0x2): dpid:%016"PRIx64"\n",
+                  ofproto->datapath_id);
+    ds_put_cstr(s, "n_tables:254, n_buffers:0\n");
+    ds_put_cstr(s, "capabilities: FLOW_STATS TABLE_STATS PORT_STATS "
+                "QUEUE_STATS ARP_MATCH_IP\n");
+    ds_put_cstr(s, "actions: output enqueue set_vlan_vid set_vlan_pcp "
+                "strip_vlan mod_dl_src mod_dl_dst mod_nw_src mod_nw_dst "
+                "mod_nw_tos mod_tp_src mod_tp_dst\n");
+    for (i = 0; i < n; i++) {
+        port = ports[i];
+        if (port->ofp_port == OFPP_LOCAL) {
+            ds_put_format(s, " LOCAL(%s): ", port->name);
+        } else {
+            ds_put_format(s, " %"PRIu32"(%s): ", port->ofp_port, port->name);
+        }
+        ds_put_format(s, "addr:"ETH_ADDR_FMT"\n", ETH_ADDR_ARGS(port->mac));
+        ds_put_format(s, "     config:     %s\n",
+                      port->config & OFPPC_PORT_DOWN ? "PORT_DOWN" : "0");
+        ds_put_format(s, "     state:      %s\n",
+                      port->state & OFPPS_LINK_DOWN ? "LINK_DOWN" : "0");
+        ds_put_cstr(s, "     speed: 0 Mbps now, 0 Mbps max\n");
+    }
+    ds_put_cstr(s, "OFPT_GET_CONFIG_REPLY (xid=0x4): frags=normal "
+                "miss_send_len=0\n");
+    free(ports);
+}
