@@ -67,6 +67,7 @@ struct ofport {
     uint32_t config;             /* OFPPC_* bits (PORT_DOWN...). */
     uint32_t state;              /* OFPPS_* bits (LINK_DOWN...). */
     long long int created;       /* Monotonic ms when added. */
+    uint64_t seq;                /* Order of addition to the bridge. */
 };
 
 struct ofproto {
@@ -82,6 +83,7 @@ struct ofproto {
     struct mac_learning ml;      /* NORMAL's MAC table. */
     enum ofproto_fail_mode fail_mode;
     uint64_t n_rules;            /* Rules in all tables. */
+    uint64_t next_port_seq;      /* For struct ofport 'seq'. */
 };
 
 /* Takes a reference on RULE. */

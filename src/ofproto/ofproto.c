@@ -517,6 +517,7 @@ ofproto_port_add(struct ofproto *ofproto, const struct ofproto_port_spec *spec,
     port->mac = derive_mac(spec->name);
     port->tag = -1;
     port->created = time_msec();
+    port->seq = ofproto->next_port_seq++;
     ofport_apply_spec(port, spec);
 
     hmap_insert(&ofproto->ports, &port->hmap_node, hash_int(ofp_port, 0));
@@ -707,18 +708,90 @@ rule_create(struct ofproto *ofproto, const struct ofp_flow_mod *fm,
     return rule;
 }
 
+/* Flow mods run as a batch against the next classifier version: new
+ * rules become visible in it, replaced and deleted rules invisible.  The
+ * batch is published by moving lookups to that version, or rolled back;
+ * either way rules keep their places in dump order, as in OVS. */
+struct batch_entry {
+    bool inserted;               /* Inserted (else made invisible). */
+    struct rule *rule;
+};
+
+struct batch {
+    struct ofproto *ofproto;
+    cls_version_t version;       /* The version being built. */
+    struct batch_entry *e;
+    size_t n, allocated;
+};
+
 static void
-rule_insert(struct ofproto *ofproto, struct rule *rule)
+batch_push(struct batch *b, bool inserted, struct rule *rule)
+{
+    if (b->n >= b->allocated) {
+        b->e = x2nrealloc(b->e, &b->allocated, sizeof *b->e);
+    }
+    b->e[b->n].inserted = inserted;
+    b->e[b->n].rule = rule;
+    b->n++;
+}
+
+/* Makes RULE invisible from the batch's version on. */
+static void
+rule_detach(struct batch *b, struct rule *rule)
+{
+    cls_rule_make_invisible_in_version(&rule->cr, b->version);
+    batch_push(b, false, rule);
+}
+
+/* Inserts RULE, visible from the batch's version on. */
+static void
+rule_attach(struct batch *b, struct rule *rule)
 {
     const struct cls_rule *dup;
 
-    dup = classifier_insert(&ofproto->tables[rule->table_id].cls, &rule->cr,
-                            CLS_MIN_VERSION);
+    dup = classifier_insert(&b->ofproto->tables[rule->table_id].cls,
+                            &rule->cr, b->version);
     vx_assert(!dup);
-    if (rule_has_timeout(rule)) {
-        ovs_list_push_back(&ofproto->expirable, &rule->expirable);
+    batch_push(b, true, rule);
+}
+
+static void
+batch_commit(struct batch *b)
+{
+    struct ofproto *ofproto = b->ofproto;
+
+    ofproto->tables_version = b->version;
+    for (size_t i = 0; i < b->n; i++) {
+        struct rule *rule = b->e[i].rule;
+
+        if (b->e[i].inserted) {
+            if (rule_has_timeout(rule)) {
+                ovs_list_push_back(&ofproto->expirable, &rule->expirable);
+            }
+            ofproto->n_rules++;
+        } else {
+            ofproto_rule_remove(ofproto, rule);
+        }
     }
-    ofproto->n_rules++;
+    free(b->e);
+}
+
+static void
+batch_rollback(struct batch *b)
+{
+    for (size_t i = b->n; i-- > 0;) {
+        struct rule *rule = b->e[i].rule;
+
+        if (b->e[i].inserted) {
+            classifier_remove(&b->ofproto->tables[rule->table_id].cls,
+                              &rule->cr);
+            rule->removed = true;
+            rule_unref(rule);
+        } else {
+            cls_rule_make_invisible_in_version(&rule->cr, CLS_MAX_VERSION);
+        }
+    }
+    free(b->e);
 }
 
 static bool
@@ -734,10 +807,21 @@ out_port_matches(const struct ofp_flow_mod *fm, const struct rule *rule)
            || ofpacts_output_to_port(&rule->ofpacts, fm->out_port);
 }
 
-/* Collects the rules FM selects (loose or strict) into *RULESP. */
+static void
+collect_push(struct rule ***rules, size_t *n, size_t *allocated,
+             struct rule *rule)
+{
+    if (*n >= *allocated) {
+        *rules = x2nrealloc(*rules, allocated, sizeof **rules);
+    }
+    (*rules)[(*n)++] = rule;
+}
+
+/* Collects the rules visible in the batch version that FM selects (loose
+ * or strict) into *RULESP. */
 static size_t
-collect_rules(struct ofproto *ofproto, const struct ofp_flow_mod *fm,
-              bool strict, struct rule ***rulesp)
+collect_rules(struct batch *b, const struct ofp_flow_mod *fm, bool strict,
+              struct rule ***rulesp)
 {
     struct rule **rules = NULL;
     size_t n = 0, allocated = 0;
@@ -745,35 +829,32 @@ collect_rules(struct ofproto *ofproto, const struct ofp_flow_mod *fm,
     int last = fm->table_id == OFPTT_ALL ? OFP_N_TABLES - 1 : fm->table_id;
 
     for (int t = first; t <= last; t++) {
-        struct classifier *cls = &ofproto->tables[t].cls;
+        struct classifier *cls = &b->ofproto->tables[t].cls;
 
+        if (classifier_is_empty(cls)) {
+            continue;
+        }
         if (strict) {
             const struct cls_rule *cr = classifier_find_match_exactly(
-                cls, &fm->match, fm->priority, ofproto->tables_version);
+                cls, &fm->match, fm->priority, b->version);
 
             if (cr) {
                 struct rule *rule = CONTAINER_OF(cr, struct rule, cr);
 
                 if (cookie_matches(fm, rule) && out_port_matches(fm, rule)) {
-                    if (n >= allocated) {
-                        rules = x2nrealloc(rules, &allocated, sizeof *rules);
-                    }
-                    rules[n++] = rule;
+                    collect_push(&rules, &n, &allocated, rule);
                 }
             }
         } else {
-            struct cls_cursor cursor = cls_cursor_start(
-                cls, &fm->match, ofproto->tables_version);
+            struct cls_cursor cursor = cls_cursor_start(cls, &fm->match,
+                                                        b->version);
             struct cls_rule *cr;
 
             while ((cr = cls_cursor_next(&cursor))) {
                 struct rule *rule = CONTAINER_OF(cr, struct rule, cr);
 
                 if (cookie_matches(fm, rule) && out_port_matches(fm, rule)) {
-                    if (n >= allocated) {
-                        rules = x2nrealloc(rules, &allocated, sizeof *rules);
-                    }
-                    rules[n++] = rule;
+                    collect_push(&rules, &n, &allocated, rule);
                 }
             }
         }
@@ -782,122 +863,15 @@ collect_rules(struct ofproto *ofproto, const struct ofp_flow_mod *fm,
     return n;
 }
 
-/* An undo log, so that a batch of flow mods is all or nothing. */
-struct undo_entry {
-    enum { UNDO_INSERTED, UNDO_REMOVED, UNDO_MODIFIED } type;
-    struct rule *rule;           /* The rule (inserted / removed). */
-    struct ofpacts old_ofpacts;  /* UNDO_MODIFIED: previous actions. */
-    uint64_t old_cookie;         /* UNDO_MODIFIED: previous cookie. */
-    long long int old_modified;  /* UNDO_MODIFIED: previous time. */
-    uint64_t old_packets, old_bytes;
-};
-
-struct undo_log {
-    struct undo_entry *e;
-    size_t n, allocated;
-};
-
-static struct undo_entry *
-undo_push(struct undo_log *log)
-{
-    if (!log) {
-        return NULL;
-    }
-    if (log->n >= log->allocated) {
-        log->e = x2nrealloc(log->e, &log->allocated, sizeof *log->e);
-    }
-    memset(&log->e[log->n], 0, sizeof log->e[log->n]);
-    return &log->e[log->n++];
-}
-
-/* Removes RULE from its table but keeps it alive for undo. */
-static void
-rule_detach(struct ofproto *ofproto, struct rule *rule,
-            struct undo_log *log)
-{
-    struct undo_entry *u = undo_push(log);
-
-    classifier_remove(&ofproto->tables[rule->table_id].cls, &rule->cr);
-    ovs_list_remove(&rule->expirable);
-    ovs_list_init(&rule->expirable);
-    ofproto->n_rules--;
-    if (u) {
-        u->type = UNDO_REMOVED;
-        u->rule = rule;
-    } else {
-        rule->removed = true;
-        rule_unref(rule);
-    }
-}
-
-static void
-rule_attach(struct ofproto *ofproto, struct rule *rule, struct undo_log *log)
-{
-    struct undo_entry *u = undo_push(log);
-
-    rule_insert(ofproto, rule);
-    if (u) {
-        u->type = UNDO_INSERTED;
-        u->rule = rule;
-    }
-}
-
-static void
-undo_commit(struct undo_log *log)
-{
-    for (size_t i = 0; i < log->n; i++) {
-        struct undo_entry *u = &log->e[i];
-
-        if (u->type == UNDO_REMOVED) {
-            u->rule->removed = true;
-            rule_unref(u->rule);
-        } else if (u->type == UNDO_MODIFIED) {
-            ofpacts_free(&u->old_ofpacts);
-        }
-    }
-    free(log->e);
-}
-
-static void
-undo_rollback(struct ofproto *ofproto, struct undo_log *log)
-{
-    for (size_t i = log->n; i-- > 0;) {
-        struct undo_entry *u = &log->e[i];
-        struct rule *rule = u->rule;
-
-        switch (u->type) {
-        case UNDO_INSERTED:
-            ofproto_rule_remove(ofproto, rule);
-            break;
-        case UNDO_REMOVED:
-            rule_insert(ofproto, rule);
-            break;
-        case UNDO_MODIFIED:
-            ofpacts_free(&rule->ofpacts);
-            rule->ofpacts = u->old_ofpacts;
-            rule->flow_cookie = u->old_cookie;
-            rule->modified = u->old_modified;
-            rule->packet_count = u->old_packets;
-            rule->byte_count = u->old_bytes;
-            break;
-        }
-    }
-    free(log->e);
-}
-
 static char *
-check_flow_mod(const struct ofproto *ofproto, const struct ofp_flow_mod *fm)
+check_flow_mod(const struct ofp_flow_mod *fm)
 {
-    (void) ofproto;
     if (fm->command == OFPFC_ADD || fm->command == OFPFC_MODIFY
         || fm->command == OFPFC_MODIFY_STRICT) {
-        if (fm->command == OFPFC_ADD && fm->table_id == OFPTT_ALL) {
-            return xstrdup("OFPBRC_BAD_TABLE_ID: table 255 is not a valid "
-                           "table for adding flows");
-        }
+        uint8_t table = fm->table_id == OFPTT_ALL ? 0 : fm->table_id;
+
         for (size_t i = 0; i < fm->ofpacts.n; i++) {
             const struct ofpact *a = &fm->ofpacts.acts[i];
-            uint8_t table = fm->table_id == OFPTT_ALL ? 0 : fm->table_id;
 
             if (a->type == OFPACT_GOTO_TABLE && a->goto_table <= table) {
                 return xasprintf("OFPBIC_BAD_TABLE_ID: goto_table:%u must "
@@ -910,22 +884,22 @@ check_flow_mod(const struct ofproto *ofproto, const struct ofp_flow_mod *fm)
 }
 
 static char *
-add_flow(struct ofproto *ofproto, const struct ofp_flow_mod *fm,
-         struct undo_log *log, long long int now)
+add_flow(struct batch *b, const struct ofp_flow_mod *fm, long long int now)
 {
+    struct ofproto *ofproto = b->ofproto;
     uint8_t table_id = fm->table_id == OFPTT_ALL ? 0 : fm->table_id;
     struct classifier *cls = &ofproto->tables[table_id].cls;
     const struct cls_rule *old_cr;
     struct rule *rule, *old = NULL;
 
     old_cr = classifier_find_match_exactly(cls, &fm->match, fm->priority,
-                                           ofproto->tables_version);
+                                           b->version);
     if (old_cr) {
         old = CONTAINER_OF(old_cr, struct rule, cr);
     } else {
         if (fm->flags & OFPFF_CHECK_OVERLAP
             && classifier_rule_overlaps(cls, &fm->match, fm->priority,
-                                        ofproto->tables_version)) {
+                                        b->version)) {
             return xstrdup("OFPFMFC_OVERLAP: the flow overlaps an existing "
                            "flow with the same priority (check_overlap)");
         }
@@ -938,54 +912,57 @@ add_flow(struct ofproto *ofproto, const struct ofp_flow_mod *fm,
 
     rule = rule_create(ofproto, fm, table_id, now);
     if (old) {
-        /* Replacing a rule with the same match and priority.  OpenFlow
-         * keeps its counters unless reset_counts is given; the new rule's
+        /* Replacing a rule with the same match and priority: the new
+         * version keeps the counters unless reset_counts is given; its
          * duration starts over. */
         if (!(fm->flags & OFPFF_RESET_COUNTS)) {
             rule->packet_count = old->packet_count;
             rule->byte_count = old->byte_count;
         }
-        rule_detach(ofproto, old, log);
+        rule_detach(b, old);
     }
-    rule_attach(ofproto, rule, log);
+    rule_attach(b, rule);
     COVERAGE_INC(ofproto_flow_add);
     return NULL;
 }
 
+/* Modifies OLD's actions (and cookie) as FM says.  As in OVS, the modified
+ * rule is a new version that replaces the old one, so it moves to the end
+ * of its subtable in dump order; its age and (unless reset_counts) its
+ * counters carry over. */
 static void
-modify_rule(struct rule *rule, const struct ofp_flow_mod *fm,
-            struct undo_log *log, long long int now)
+modify_rule(struct batch *b, struct rule *old, const struct ofp_flow_mod *fm,
+            long long int now)
 {
-    struct undo_entry *u = undo_push(log);
+    struct ofp_flow_mod new_fm = *fm;
+    struct rule *rule;
 
-    if (u) {
-        u->type = UNDO_MODIFIED;
-        u->rule = rule;
-        u->old_ofpacts = rule->ofpacts;
-        u->old_cookie = rule->flow_cookie;
-        u->old_modified = rule->modified;
-        u->old_packets = rule->packet_count;
-        u->old_bytes = rule->byte_count;
-    } else {
-        ofpacts_free(&rule->ofpacts);
+    new_fm.match = old->cr.match;
+    new_fm.priority = old->cr.priority;
+    new_fm.cookie = fm->modify_cookie && fm->new_cookie != UINT64_MAX
+                    ? fm->new_cookie : old->flow_cookie;
+    new_fm.idle_timeout = old->idle_timeout;
+    new_fm.hard_timeout = old->hard_timeout;
+    new_fm.importance = old->importance;
+    new_fm.flags = old->flags;
+    rule = rule_create(b->ofproto, &new_fm, old->table_id, now);
+    rule->created = old->created;
+    rule->used = old->used;
+    if (!(fm->flags & OFPFF_RESET_COUNTS)) {
+        rule->packet_count = old->packet_count;
+        rule->byte_count = old->byte_count;
     }
-    ofpacts_clone(&rule->ofpacts, &fm->ofpacts);
-    if (fm->modify_cookie && fm->new_cookie != UINT64_MAX) {
-        rule->flow_cookie = fm->new_cookie;
-    }
-    if (fm->flags & OFPFF_RESET_COUNTS) {
-        rule->packet_count = rule->byte_count = 0;
-    }
-    rule->modified = now;
+    rule_detach(b, old);
+    rule_attach(b, rule);
     COVERAGE_INC(ofproto_flow_modify);
 }
 
 static char *
-modify_flows(struct ofproto *ofproto, const struct ofp_flow_mod *fm,
-             bool strict, struct undo_log *log, long long int now)
+modify_flows(struct batch *b, const struct ofp_flow_mod *fm, bool strict,
+             long long int now)
 {
     struct rule **rules;
-    size_t n = collect_rules(ofproto, fm, strict, &rules);
+    size_t n = collect_rules(b, fm, strict, &rules);
     char *error = NULL;
 
     if (!n) {
@@ -1001,11 +978,11 @@ modify_flows(struct ofproto *ofproto, const struct ofp_flow_mod *fm,
             if (fm->modify_cookie && fm->new_cookie != UINT64_MAX) {
                 add.cookie = fm->new_cookie;
             }
-            error = add_flow(ofproto, &add, log, now);
+            error = add_flow(b, &add, now);
         }
     } else {
         for (size_t i = 0; i < n; i++) {
-            modify_rule(rules[i], fm, log, now);
+            modify_rule(b, rules[i], fm, now);
         }
     }
     free(rules);
@@ -1013,40 +990,38 @@ modify_flows(struct ofproto *ofproto, const struct ofp_flow_mod *fm,
 }
 
 static void
-delete_flows(struct ofproto *ofproto, const struct ofp_flow_mod *fm,
-             bool strict, struct undo_log *log)
+delete_flows(struct batch *b, const struct ofp_flow_mod *fm, bool strict)
 {
     struct rule **rules;
-    size_t n = collect_rules(ofproto, fm, strict, &rules);
+    size_t n = collect_rules(b, fm, strict, &rules);
 
     for (size_t i = 0; i < n; i++) {
-        rule_detach(ofproto, rules[i], log);
+        rule_detach(b, rules[i]);
         COVERAGE_INC(ofproto_flow_delete);
     }
     free(rules);
 }
 
 static char *
-flow_mod__(struct ofproto *ofproto, const struct ofp_flow_mod *fm,
-           struct undo_log *log, long long int now)
+flow_mod__(struct batch *b, const struct ofp_flow_mod *fm, long long int now)
 {
-    char *error = check_flow_mod(ofproto, fm);
+    char *error = check_flow_mod(fm);
 
     if (error) {
         return error;
     }
     switch (fm->command) {
     case OFPFC_ADD:
-        return add_flow(ofproto, fm, log, now);
+        return add_flow(b, fm, now);
     case OFPFC_MODIFY:
-        return modify_flows(ofproto, fm, false, log, now);
+        return modify_flows(b, fm, false, now);
     case OFPFC_MODIFY_STRICT:
-        return modify_flows(ofproto, fm, true, log, now);
+        return modify_flows(b, fm, true, now);
     case OFPFC_DELETE:
-        delete_flows(ofproto, fm, false, log);
+        delete_flows(b, fm, false);
         return NULL;
     case OFPFC_DELETE_STRICT:
-        delete_flows(ofproto, fm, true, log);
+        delete_flows(b, fm, true);
         return NULL;
     }
     return xstrdup("unknown flow mod command");
@@ -1055,11 +1030,11 @@ flow_mod__(struct ofproto *ofproto, const struct ofp_flow_mod *fm,
 char *
 ofproto_flow_mods(struct ofproto *ofproto, struct ofp_flow_mod *fms, size_t n)
 {
-    struct undo_log log = { NULL, 0, 0 };
+    struct batch b = { ofproto, ofproto->tables_version + 1, NULL, 0, 0 };
     long long int now = time_msec();
 
     for (size_t i = 0; i < n; i++) {
-        char *error = flow_mod__(ofproto, &fms[i], &log, now);
+        char *error = flow_mod__(&b, &fms[i], now);
 
         if (error) {
             char *msg = n > 1 ? xasprintf("flow %zu: %s", i + 1, error)
@@ -1067,11 +1042,11 @@ ofproto_flow_mods(struct ofproto *ofproto, struct ofp_flow_mod *fms, size_t n)
 
             free(error);
             COVERAGE_INC(ofproto_flow_mod_error);
-            undo_rollback(ofproto, &log);
+            batch_rollback(&b);
             return msg;
         }
     }
-    undo_commit(&log);
+    batch_commit(&b);
     ofproto_seq_change();
     return NULL;
 }

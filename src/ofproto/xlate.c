@@ -708,10 +708,10 @@ compose_conntrack_action(struct xlate_ctx *ctx, const struct ofpact_ct *ofc,
      * become the mark/label to commit. */
     ctx->wc->masks.ct_mark = 0;
     ctx->wc->masks.ct_label[0] = ctx->wc->masks.ct_label[1] = 0;
-    if (ofc->actions && ofc->actions->n) {
-        do_xlate_actions(ofc->actions->acts, ofc->actions->n, ctx,
-                         is_last_action);
-    }
+    /* An empty nested list traces as "drop", as in OVS. */
+    do_xlate_actions(ofc->actions ? ofc->actions->acts : NULL,
+                     ofc->actions ? ofc->actions->n : 0, ctx,
+                     is_last_action);
     zone = ofc->zone_src.field ? mf_get_subfield(&ofc->zone_src, ctx->flow)
                                : ofc->zone_imm;
 
@@ -903,6 +903,8 @@ patch_port_output(struct xlate_ctx *ctx, const struct ofport *in_dev,
     }
 }
 
+static int compare_ofports(const void *, const void *);
+
 static void
 flood_packets(struct xlate_ctx *ctx, bool all)
 {
@@ -913,16 +915,7 @@ flood_packets(struct xlate_ctx *ctx, bool all)
     HMAP_FOR_EACH (port, hmap_node, &ctx->ofproto->ports) {
         ports[i++] = port;
     }
-    for (i = 0; i < n; i++) {
-        for (size_t j = i + 1; j < n; j++) {
-            if (ports[j]->ofp_port < ports[i]->ofp_port) {
-                struct ofport *tmp = ports[i];
-
-                ports[i] = ports[j];
-                ports[j] = tmp;
-            }
-        }
-    }
+    qsort(ports, n, sizeof *ports, compare_ofports);
     for (i = 0; i < n; i++) {
         port = ports[i];
         if (port->ofp_port == ctx->flow->in_port) {
@@ -1106,14 +1099,15 @@ eth_addr_is_reserved(struct eth_addr ea)
            && ea.ea[3] == 0x00 && ea.ea[4] == 0x00 && (ea.ea[5] & 0xf0) == 0;
 }
 
+/* NORMAL floods in the order the ports were added to the bridge, as OVS
+ * walks its bundle list. */
 static int
 compare_ofports(const void *a_, const void *b_)
 {
     const struct ofport *const *a = a_;
     const struct ofport *const *b = b_;
 
-    return (*a)->ofp_port < (*b)->ofp_port ? -1
-           : (*a)->ofp_port > (*b)->ofp_port;
+    return (*a)->seq < (*b)->seq ? -1 : (*a)->seq > (*b)->seq;
 }
 
 static void
@@ -1698,8 +1692,11 @@ xlate_actions(struct xlate_in *xin, struct xlate_out *xout)
         goto exit;
     }
 
+    /* As OVS does, the bridge header names the bridge translation was
+     * asked to start on, even when a frozen state resumes elsewhere. */
     ctx.trace = xlate_report(&ctx, OFT_BRIDGE, "bridge(\"%s\")",
-                             ofproto_name(ctx.ofproto));
+                             ofproto_name(xin->ofproto ? xin->ofproto
+                                                       : ctx.ofproto));
     if (state) {
         struct ovs_list *old_trace = ctx.trace;
 
