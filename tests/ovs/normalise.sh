@@ -10,7 +10,9 @@
 #   idle_age=5, hard_age=5       idle_age=<age>, hard_age=<age>
 #   used:0.123s                  used:<used>s        (used:never stays)
 #   ufid:1a2b...                 ufid:<ufid>
-#   dump duration : 1ms          dump duration : <ms>ms
+#   dump duration : 1ms          dump duration : <ms>ms  (upcall/show)
+#   "  5: (keys 16)"             "  <thread>: (keys 16)" (revalidator id)
+#   (avg 12) ... (limit 12000)   (avg <n>) ... (limit <n>) (timing-based)
 #   2026-11-24T14:18:22Z|00001|  <time>|00001|      (vlog lines on stderr)
 #   14:19:58.945187 (tcpdump)    <time>
 #   /tmp/ovs-sandbox.XXXXXX      <sandbox>
@@ -40,6 +42,8 @@ ovs_normalise__sed() {
         -e 's/used:[0-9]+\.[0-9]+s/used:<used>s/g' \
         -e 's/ufid:[0-9a-f-]+/ufid:<ufid>/g' \
         -e 's/dump duration : [0-9]+ms/dump duration : <ms>ms/' \
+        -e 's/^  [0-9]+: \(keys /  <thread>: (keys /' \
+        -e 's/\(avg [0-9]+\) \(max ([0-9]+)\) \(limit [0-9]+\)/(avg <n>) (max \1) (limit <n>)/' \
         -e 's/[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?Z\|/<time>|/g' \
         -e 's/^([!|] )?[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6} /\1<time> /' \
         -e 's#/tmp/ovs-sandbox\.[A-Za-z0-9]+#<sandbox>#g' \

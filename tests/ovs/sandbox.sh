@@ -54,21 +54,28 @@ ovs_sandbox__is_ours() {
     return 1
 }
 
-# Sends SIGTERM to PID (if it is ours), waits up to 5 s, then SIGKILL.
+# Sends SIGTERM to PID (if it is ours), waits up to 5 s for it to be gone,
+# then SIGKILL (again only if it is still ours) and waits up to 2 s more.
+# An exiting process loses its command line before it disappears, so the
+# waits look at the pid itself.
 ovs_sandbox__kill() {
     local pid=$1 prog=$2 dir=$3 i
     ovs_sandbox__is_ours "$pid" "$prog" "$dir" || return 0
     kill -TERM "$pid" 2>/dev/null
     for i in $(seq 50); do
-        ovs_sandbox__is_ours "$pid" "$prog" "$dir" || return 0
+        kill -0 "$pid" 2>/dev/null || return 0
         sleep 0.1
     done
-    kill -KILL "$pid" 2>/dev/null
-    for i in $(seq 20); do
-        ovs_sandbox__is_ours "$pid" "$prog" "$dir" || return 0
-        sleep 0.1
-    done
-    ovs_sandbox__fail "pid $pid ($prog) did not exit"
+    if ovs_sandbox__is_ours "$pid" "$prog" "$dir"; then
+        kill -KILL "$pid" 2>/dev/null
+        for i in $(seq 20); do
+            kill -0 "$pid" 2>/dev/null || return 0
+            sleep 0.1
+        done
+    fi
+    ovs_sandbox__is_ours "$pid" "$prog" "$dir" \
+        && { ovs_sandbox__fail "pid $pid ($prog) did not exit"; return 1; }
+    return 0
 }
 
 # Reads a pid file written by an OVS daemon, waiting up to 5 s for it.
@@ -111,12 +118,19 @@ ovs_sandbox_stop() {
     return $rc
 }
 
-# Trap handler: stop the sandbox, keep the exit status of the script.
+# EXIT trap: stop the sandbox, keep the exit status of the script.
 ovs_sandbox__on_exit() {
     local rc=$?
     trap - EXIT INT TERM
     ovs_sandbox_stop
     exit $rc
+}
+
+# INT/TERM trap: stop the sandbox, exit with 128 + the signal number ($1).
+ovs_sandbox__on_signal() {
+    trap - EXIT INT TERM
+    ovs_sandbox_stop
+    exit "$1"
 }
 
 # Starts ovsdb-server and ovs-vswitchd in a new temporary directory and
@@ -131,7 +145,9 @@ ovs_sandbox_start() {
         || { ovs_sandbox__fail "mktemp failed"; return 1; }
     OVS_SANDBOX_DIR=$dir
     if [ "${OVS_SANDBOX_NO_TRAP:-0}" != 1 ]; then
-        trap ovs_sandbox__on_exit EXIT INT TERM
+        trap ovs_sandbox__on_exit EXIT
+        trap 'ovs_sandbox__on_signal 130' INT
+        trap 'ovs_sandbox__on_signal 143' TERM
     fi
     export OVS_RUNDIR=$dir OVS_DBDIR=$dir OVS_LOGDIR=$dir \
            OVS_SYSCONFDIR=$dir OVS_SANDBOX_DIR
