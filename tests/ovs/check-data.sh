@@ -108,8 +108,14 @@ fi
 
 # --rerecord: compare with a fresh recording.
 if [ "${1:-}" = --rerecord ]; then
-    if ! command -v ovs-vswitchd > /dev/null; then
-        echo "skip --rerecord: ovs-vswitchd not installed"
+    why=""
+    command -v ovs-vswitchd > /dev/null || why="ovs-vswitchd not installed"
+    command -v tcpdump > /dev/null || why="tcpdump not installed"
+    if [ "$(id -u)" != 0 ] && [ ! -w /dev/net/tun ]; then
+        why="needs root or a writable /dev/net/tun"
+    fi
+    if [ -n "$why" ]; then
+        echo "skip --rerecord: $why"
         [ $failed = 0 ] && exit 77
         exit 1
     fi

@@ -25,7 +25,8 @@
 #     table (ovs/route/show) is the private namespace's, so empty until a
 #     caller gives an address to a bridge's internal port there.
 #   * ovs-vswitchd runs in a network namespace of its own (unshare --net;
-#     for non-root users also a user namespace), so the tap devices that
+#     for non-root users also a user namespace, which works only where
+#     /dev/net/tun is writable for them), so the tap devices that
 #     the netdev datapath creates for bridge-internal ports, and the device
 #     lookups for "system" ports, never touch the host's interfaces.  The
 #     namespace disappears with the daemon.
@@ -168,8 +169,13 @@ ovs_sandbox_start() {
 
     if [ "$(id -u)" = 0 ]; then
         ns_cmd=(unshare --net)
-    else
+    elif [ -w /dev/net/tun ]; then
         ns_cmd=(unshare --user --map-root-user --net)
+    else
+        # The netdev datapath opens /dev/net/tun for every bridge.
+        ovs_sandbox__fail "needs root, or user namespaces and a writable /dev/net/tun"
+        ovs_sandbox_stop
+        return 1
     fi
     (cd "$dir" && exec "${ns_cmd[@]}" ovs-vswitchd --detach --no-chdir \
         -vconsole:off --enable-dummy --disable-system \
