@@ -1,0 +1,2004 @@
+/*
+ * Unit tests for src/classifier.
+ *
+ * The randomized tests compare classifier_lookup() with a linear scan over
+ * the same rules (the oracle), check that the returned wildcards are
+ * sufficient (random flows that agree on every un-wildcarded bit get the
+ * same answer from the oracle), and check cursor contents and order.  They
+ * run with fixed seeds, and once more with a seed taken from the clock (or
+ * $VXSTACK_CLS_SEED) that every failure message prints.
+ */
+#include <arpa/inet.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "harness.h"
+#include "classifier/classifier.h"
+#include "lib/timeval.h"
+#include "lib/util.h"
+
+/* Random numbers (xorshift64*), seeded per test. */
+
+static uint64_t rng_state;
+static uint64_t test_seed;
+
+static void
+rng_seed(uint64_t seed)
+{
+    test_seed = seed;
+    rng_state = seed * 0x9e3779b97f4a7c15ULL + 0x2545f4914f6cdd1dULL;
+}
+
+static uint64_t
+rng_u64(void)
+{
+    rng_state ^= rng_state >> 12;
+    rng_state ^= rng_state << 25;
+    rng_state ^= rng_state >> 27;
+    return rng_state * 0x2545f4914f6cdd1dULL;
+}
+
+static uint32_t
+rng_range(uint32_t n)
+{
+    return (uint32_t)((rng_u64() >> 16) % n);
+}
+
+static bool
+rng_chance(unsigned int percent)
+{
+    return rng_range(100) < percent;
+}
+
+static void
+rng_bytes(void *p_, size_t n)
+{
+    uint8_t *p = p_;
+
+    for (size_t i = 0; i < n; i++) {
+        p[i] = (uint8_t)rng_u64();
+    }
+}
+
+#define CHECK(COND)                                                           \
+    do {                                                                      \
+        if (!(COND)) {                                                        \
+            harness_fail(__FILE__, __LINE__, "seed %" PRIu64 ": expected %s", \
+                         test_seed, #COND);                                   \
+        }                                                                     \
+    } while (0)
+
+/* Test rules. */
+
+struct trule {
+    struct cls_rule cr; /* The classifier's rule. */
+    int id;             /* Test's number for the rule (or an action). */
+    uint64_t seq;       /* Oracle's insertion order (ties, dump order). */
+    bool in_cls;        /* In the classifier, in the oracle's view. */
+};
+
+static struct trule *
+trule_create(const struct match *match, int priority, int id)
+{
+    struct trule *r = xzalloc(sizeof *r);
+
+    cls_rule_init(&r->cr, match, priority);
+    r->id = id;
+    return r;
+}
+
+static void
+trule_destroy(struct trule *r)
+{
+    if (r) {
+        cls_rule_destroy(&r->cr);
+        free(r);
+    }
+}
+
+static struct trule *
+trule_from_cls(const struct cls_rule *cr)
+{
+    return cr ? CONTAINER_OF(cr, struct trule, cr) : NULL;
+}
+
+static int
+trule_id(const struct cls_rule *cr)
+{
+    return cr ? trule_from_cls(cr)->id : -1;
+}
+
+#define CHECK_RULE(GOT, WANT)                                                 \
+    do {                                                                      \
+        const struct cls_rule *got__ = (GOT);                                 \
+        const struct cls_rule *want__ = (WANT);                               \
+        if (got__ != want__) {                                                \
+            harness_fail(__FILE__, __LINE__,                                  \
+                         "seed %" PRIu64 ": %s gave rule %d (priority %d), "  \
+                         "expected rule %d (priority %d)",                    \
+                         test_seed, #GOT, trule_id(got__),                    \
+                         got__ ? got__->priority : 0, trule_id(want__),       \
+                         want__ ? want__->priority : 0);                      \
+        }                                                                     \
+    } while (0)
+
+/* Word-wise helpers, written independently of the classifier. */
+
+static const uint64_t *
+words(const void *flow)
+{
+    return flow;
+}
+
+static bool
+oracle_rule_matches(const struct cls_rule *cr, const struct flow *flow)
+{
+    const uint64_t *f = words(flow);
+    const uint64_t *v = words(&cr->match.flow);
+    const uint64_t *m = words(&cr->match.wc.masks);
+
+    for (size_t i = 0; i < FLOW_U64S; i++) {
+        if ((f[i] ^ v[i]) & m[i]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool
+same_match(const struct cls_rule *a, const struct cls_rule *b)
+{
+    const uint64_t *am = words(&a->match.wc.masks);
+    const uint64_t *bm = words(&b->match.wc.masks);
+    const uint64_t *av = words(&a->match.flow);
+    const uint64_t *bv = words(&b->match.flow);
+
+    for (size_t i = 0; i < FLOW_U64S; i++) {
+        if (am[i] != bm[i] || ((av[i] ^ bv[i]) & am[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool
+same_mask(const struct cls_rule *a, const struct cls_rule *b)
+{
+    return !memcmp(&a->match.wc, &b->match.wc, sizeof a->match.wc);
+}
+
+/* Returns FLOW with the bits outside WC replaced by those of NOISE. */
+static struct flow
+flow_agreeing(const struct flow *flow, const struct flow_wildcards *wc,
+              const struct flow *noise)
+{
+    struct flow out;
+    uint64_t *o = (uint64_t *)&out;
+    const uint64_t *f = words(flow);
+    const uint64_t *m = words(&wc->masks);
+    const uint64_t *n = words(noise);
+
+    for (size_t i = 0; i < FLOW_U64S; i++) {
+        o[i] = (f[i] & m[i]) | (n[i] & ~m[i]);
+    }
+    return out;
+}
+
+static bool
+wc_is_zero_in(const struct flow_wildcards *wc, size_t ofs, size_t len)
+{
+    return is_all_zeros((const uint8_t *)&wc->masks + ofs, len);
+}
+
+/* A set of rules and the oracle's view of them. */
+struct world {
+    struct classifier cls; /* Classifier under test. */
+    struct trule **rules;  /* Every rule created, in or out of 'cls'. */
+    size_t n_rules;        /* Number of 'rules'. */
+    size_t allocated;      /* Allocated size of 'rules'. */
+    uint64_t next_seq;     /* Oracle's insertion counter. */
+    cls_version_t version; /* Version readers use now. */
+
+    /* Statistics, for the log: they show that the random operations do
+     * exercise what they are meant to. */
+    unsigned int n_lookups;   /* Checked lookups. */
+    unsigned int n_hits;      /* ...that found a rule. */
+    unsigned int n_ties;      /* ...where another rule had the same
+                               * priority and matched too. */
+    unsigned int n_conj_hits; /* ...whose rule matches on conj_id. */
+    unsigned int n_conflicts; /* Insertions refused. */
+    unsigned int n_replaced;  /* Rules replaced. */
+    size_t max_subtables;     /* Largest number of subtables seen. */
+};
+
+static void
+world_init(struct world *w)
+{
+    memset(w, 0, sizeof *w);
+    classifier_init(&w->cls);
+}
+
+static void
+world_destroy(struct world *w)
+{
+    for (size_t i = 0; i < w->n_rules; i++) {
+        if (w->rules[i]->in_cls) {
+            CHECK(classifier_remove(&w->cls, &w->rules[i]->cr));
+        }
+    }
+    CHECK(classifier_is_empty(&w->cls));
+    classifier_destroy(&w->cls);
+    for (size_t i = 0; i < w->n_rules; i++) {
+        trule_destroy(w->rules[i]);
+    }
+    free(w->rules);
+}
+
+static struct trule *
+world_new_rule(struct world *w, const struct match *match, int priority)
+{
+    struct trule *r = trule_create(match, priority, (int)w->n_rules);
+
+    if (w->n_rules == w->allocated) {
+        w->rules = x2nrealloc(w->rules, &w->allocated, sizeof *w->rules);
+    }
+    w->rules[w->n_rules++] = r;
+    return r;
+}
+
+/* The rule the classifier must report as conflicting with inserting a
+ * rule like R in VERSION: same match and priority, removal after VERSION,
+ * lowest seq.  Counts such rules in *N when N is nonnull. */
+static struct trule *
+oracle_conflict(const struct world *w, const struct trule *r,
+                cls_version_t version, size_t *n)
+{
+    struct trule *best = NULL;
+
+    if (n) {
+        *n = 0;
+    }
+    for (size_t i = 0; i < w->n_rules; i++) {
+        struct trule *o = w->rules[i];
+
+        if (o != r && o->in_cls && o->cr.priority == r->cr.priority &&
+            o->cr.remove_version > version && same_match(&o->cr, &r->cr)) {
+            if (n) {
+                (*n)++;
+            }
+            if (!best || o->seq < best->seq) {
+                best = o;
+            }
+        }
+    }
+    return best;
+}
+
+static bool
+oracle_beats(const struct trule *a, const struct trule *b)
+{
+    return (!b || a->cr.priority > b->cr.priority ||
+            (a->cr.priority == b->cr.priority && a->seq < b->seq));
+}
+
+/* Linear oracle without conjunctions: highest priority visible match,
+ * ties by insertion order. */
+static const struct cls_rule *
+oracle_lookup(const struct world *w, cls_version_t version,
+              const struct flow *flow)
+{
+    const struct trule *best = NULL;
+
+    for (size_t i = 0; i < w->n_rules; i++) {
+        const struct trule *r = w->rules[i];
+
+        if (r->in_cls && cls_rule_visible_in_version(&r->cr, version) &&
+            oracle_rule_matches(&r->cr, flow) && oracle_beats(r, best)) {
+            best = r;
+        }
+    }
+    return best ? &best->cr : NULL;
+}
+
+/* Linear oracle with OVS conjunction semantics.  Rules visible in VERSION
+ * matching FLOW that share a match form a chain, highest priority first;
+ * only chain heads are candidates at first.  Soft heads above the best
+ * hard head are resolved from the highest soft priority down: completed
+ * conjunctions (increasing id) are looked up again with conj_id set and
+ * soft rules ignored; failing that, each soft rule at that priority falls
+ * back to the next rule of its chain. */
+static const struct cls_rule *
+oracle_lookup_conj(const struct world *w, cls_version_t version,
+                   const struct flow *flow, bool allow_conj)
+{
+    size_t n = 0, n_soft = 0;
+    const struct trule **m = xcalloc(w->n_rules + 1, sizeof *m);
+    const struct trule **soft = xcalloc(w->n_rules + 1, sizeof *soft);
+    const struct trule *hard = NULL;
+    const struct cls_rule *result = NULL;
+
+    for (size_t i = 0; i < w->n_rules; i++) {
+        const struct trule *r = w->rules[i];
+
+        if (r->in_cls && cls_rule_visible_in_version(&r->cr, version) &&
+            oracle_rule_matches(&r->cr, flow)) {
+            m[n++] = r;
+        }
+    }
+
+    /* Chain heads. */
+    for (size_t i = 0; i < n; i++) {
+        bool head = true;
+
+        for (size_t j = 0; j < n; j++) {
+            if (j != i && same_match(&m[i]->cr, &m[j]->cr) &&
+                m[j]->cr.priority > m[i]->cr.priority) {
+                head = false;
+            }
+        }
+        if (!head) {
+            continue;
+        }
+        if (!cls_rule_is_soft(&m[i]->cr)) {
+            if (oracle_beats(m[i], hard)) {
+                hard = m[i];
+            }
+        } else {
+            soft[n_soft++] = m[i];
+        }
+    }
+    if (!allow_conj) {
+        result = hard ? &hard->cr : NULL;
+        goto out;
+    }
+
+    for (;;) {
+        size_t k = 0, n_soft_pri = 0;
+        int soft_pri = INT_MIN;
+        uint32_t ids[64];
+        uint64_t clauses[64];
+        size_t n_ids = 0;
+
+        for (size_t i = 0; i < n_soft; i++) {
+            if (soft[i] &&
+                (!hard || soft[i]->cr.priority > hard->cr.priority)) {
+                soft[k++] = soft[i];
+            }
+        }
+        n_soft = k;
+        if (!n_soft) {
+            break;
+        }
+        for (size_t i = 0; i < n_soft; i++) {
+            if (soft[i]->cr.priority > soft_pri) {
+                soft_pri = soft[i]->cr.priority;
+                n_soft_pri = 0;
+            }
+            n_soft_pri += soft[i]->cr.priority == soft_pri;
+        }
+        for (size_t i = 0; i < n_soft; i++) {
+            if (soft[i]->cr.priority != soft_pri) {
+                continue;
+            }
+            for (size_t c = 0; c < soft[i]->cr.n_conj; c++) {
+                const struct cls_conjunction *cj = &soft[i]->cr.conj[c];
+                size_t j;
+
+                if (cj->n_clauses > n_soft_pri) {
+                    continue;
+                }
+                for (j = 0; j < n_ids && ids[j] != cj->id; j++) {
+                    continue;
+                }
+                if (j == n_ids) {
+                    vx_assert(n_ids < ARRAY_SIZE(ids));
+                    ids[j] = cj->id;
+                    clauses[j] = 0;
+                    n_ids++;
+                }
+                clauses[j] |= UINT64_C(1) << cj->clause;
+                vx_assert(cj->n_clauses < 64);
+                if (clauses[j] == (UINT64_C(1) << cj->n_clauses) - 1) {
+                    clauses[j] = UINT64_MAX;
+                }
+            }
+        }
+        for (;;) {
+            /* Smallest completed id not tried yet. */
+            size_t best = SIZE_MAX;
+
+            for (size_t j = 0; j < n_ids; j++) {
+                if (clauses[j] == UINT64_MAX &&
+                    (best == SIZE_MAX || ids[j] < ids[best])) {
+                    best = j;
+                }
+            }
+            if (best == SIZE_MAX) {
+                break;
+            }
+            clauses[best] = 0;
+
+            struct flow conj_flow = *flow;
+            conj_flow.conj_id = ids[best];
+            result = oracle_lookup_conj(w, version, &conj_flow, false);
+            if (result) {
+                goto out;
+            }
+        }
+        for (size_t i = 0; i < n_soft; i++) {
+            const struct trule *next = NULL;
+
+            if (soft[i]->cr.priority != soft_pri) {
+                continue;
+            }
+            for (size_t j = 0; j < n; j++) {
+                if (same_match(&m[j]->cr, &soft[i]->cr) &&
+                    m[j]->cr.priority < soft_pri &&
+                    (!next || m[j]->cr.priority > next->cr.priority)) {
+                    next = m[j];
+                }
+            }
+            if (next && !cls_rule_is_soft(&next->cr)) {
+                if (oracle_beats(next, hard)) {
+                    hard = next;
+                }
+                next = NULL;
+            }
+            soft[i] = next;
+        }
+    }
+    result = hard ? &hard->cr : NULL;
+
+out:
+    free(m);
+    free(soft);
+    return result;
+}
+
+/* Random matches over a table of fields with small value domains, so that
+ * random flows often match and often tie. */
+
+struct tfield {
+    size_t ofs; /* Offset in struct flow. */
+    size_t len; /* Length in bytes. */
+};
+
+#define TF(MEMBER)                                                            \
+    {                                                                         \
+        offsetof(struct flow, MEMBER), sizeof((struct flow *)0)->MEMBER       \
+    }
+
+static const struct tfield tfields[] = {
+    TF(tunnel.tun_id), TF(metadata),  TF(regs[0]), TF(regs[5]),  TF(in_port),
+    TF(ct_state),      TF(ct_mark),   TF(dl_dst),  TF(dl_src),   TF(dl_type),
+    TF(vlans[0].tci),  TF(nw_src),    TF(nw_dst),  TF(ipv6_src), TF(nw_proto),
+    TF(nw_tos),        TF(tcp_flags), TF(tp_src),  TF(tp_dst),
+};
+#define N_TFIELDS ARRAY_SIZE(tfields)
+#define N_VALUES 3
+#define MAX_FIELD_LEN 16
+
+/* Per-field value domains, drawn once per seed. */
+static uint8_t tvalues[N_TFIELDS][N_VALUES][MAX_FIELD_LEN];
+
+static void
+tvalues_init(void)
+{
+    rng_bytes(tvalues, sizeof tvalues);
+}
+
+/* A mask shape: which fields, with which masks. */
+struct tshape {
+    struct flow_wildcards wc; /* The mask. */
+};
+
+/* A random mask over at least one field, each field included with
+ * FIELD_PERCENT probability. */
+static void
+tshape_random(struct tshape *s, unsigned int field_percent)
+{
+    size_t forced = rng_range(N_TFIELDS);
+
+    memset(s, 0, sizeof *s);
+    for (size_t f = 0; f < N_TFIELDS; f++) {
+        uint8_t *m = (uint8_t *)&s->wc.masks + tfields[f].ofs;
+        size_t len = tfields[f].len;
+
+        if (f != forced && !rng_chance(field_percent)) {
+            continue;
+        }
+        if (rng_chance(60)) {
+            memset(m, 0xff, len);
+        } else if (rng_chance(50)) {
+            size_t bits = 1 + rng_range((uint32_t)(len * 8));
+
+            for (size_t b = 0; b < bits; b++) {
+                m[b / 8] |= (uint8_t)(0x80 >> (b % 8));
+            }
+        } else {
+            rng_bytes(m, len);
+            m[rng_range((uint32_t)len)] |= 1;
+        }
+    }
+}
+
+/* Writes a value of field F into FLOW: from the domain usually, random
+ * otherwise. */
+static void
+tfield_random_value(struct flow *flow, size_t f, unsigned int random_percent)
+{
+    uint8_t *p = (uint8_t *)flow + tfields[f].ofs;
+
+    if (rng_chance(random_percent)) {
+        rng_bytes(p, tfields[f].len);
+    } else {
+        memcpy(p, tvalues[f][rng_range(N_VALUES)], tfields[f].len);
+    }
+}
+
+static void
+random_match(struct match *match, const struct tshape *shape)
+{
+    memset(match, 0, sizeof *match);
+    match->wc = shape->wc;
+    for (size_t f = 0; f < N_TFIELDS; f++) {
+        tfield_random_value(&match->flow, f, 5);
+    }
+}
+
+/* A random flow: random bytes everywhere (padding included), then values
+ * from the domains; conj_id is 0 as for packets. */
+static void
+random_flow(struct flow *flow)
+{
+    rng_bytes(flow, sizeof *flow);
+    for (size_t f = 0; f < N_TFIELDS; f++) {
+        tfield_random_value(flow, f, 10);
+    }
+    flow->conj_id = 0;
+}
+
+/* Operations on a world, checked against the oracle. */
+
+static void
+world_insert(struct world *w, struct trule *r, cls_version_t version)
+{
+    struct trule *expect = oracle_conflict(w, r, version, NULL);
+    const struct cls_rule *got = classifier_insert(&w->cls, &r->cr, version);
+
+    CHECK_RULE(got, expect ? &expect->cr : NULL);
+    w->n_conflicts += got != NULL;
+    w->max_subtables = MAX(w->max_subtables, classifier_n_subtables(&w->cls));
+    if (!got) {
+        r->in_cls = true;
+        r->seq = w->next_seq++;
+        CHECK(r->cr.add_version == version);
+    }
+}
+
+static void
+world_replace(struct world *w, struct trule *r, cls_version_t version)
+{
+    size_t n;
+    struct trule *expect = oracle_conflict(w, r, version, &n);
+    struct cls_rule *got;
+
+    if (n > 1) {
+        return;
+    }
+    got = classifier_replace(&w->cls, &r->cr, version);
+    CHECK_RULE(got, expect ? &expect->cr : NULL);
+    r->in_cls = true;
+    if (expect) {
+        w->n_replaced++;
+        expect->in_cls = false;
+        r->seq = expect->seq;
+    } else {
+        r->seq = w->next_seq++;
+    }
+}
+
+static struct trule *
+world_random_inserted(struct world *w)
+{
+    if (!classifier_count(&w->cls)) {
+        return NULL;
+    }
+    for (;;) {
+        struct trule *r = w->rules[rng_range((uint32_t)w->n_rules)];
+
+        if (r->in_cls) {
+            return r;
+        }
+    }
+}
+
+/* Checks one lookup against LOOKUP_ORACLE and the sufficiency of its
+ * wildcards over N_AGREE flows that agree with it on them. */
+static void
+world_check_lookup(struct world *w, cls_version_t version,
+                   const struct flow *flow, bool conj, int n_agree)
+{
+    struct flow_wildcards wc;
+    const struct cls_rule *got, *want;
+
+    memset(&wc, 0, sizeof wc);
+    got = classifier_lookup(&w->cls, version, flow, &wc);
+    want = (conj ? oracle_lookup_conj(w, version, flow, true)
+                 : oracle_lookup(w, version, flow));
+    CHECK_RULE(got, want);
+    w->n_lookups++;
+    if (got) {
+        w->n_hits++;
+        w->n_conj_hits += got->match.wc.masks.conj_id != 0;
+        for (size_t i = 0; i < w->n_rules; i++) {
+            const struct trule *r = w->rules[i];
+
+            if (&r->cr != got && r->in_cls &&
+                r->cr.priority == got->priority &&
+                cls_rule_visible_in_version(&r->cr, version) &&
+                oracle_rule_matches(&r->cr, flow)) {
+                w->n_ties++;
+                break;
+            }
+        }
+    }
+
+    for (int i = 0; i < n_agree; i++) {
+        struct flow noise, other;
+
+        random_flow(&noise);
+        other = flow_agreeing(flow, &wc, &noise);
+        want = (conj ? oracle_lookup_conj(w, version, &other, true)
+                     : oracle_lookup(w, version, &other));
+        CHECK_RULE(got, want);
+    }
+}
+
+/* Checks that a cursor in VERSION visits exactly the visible rules, each
+ * mask's rules contiguously and in insertion order. */
+static void
+world_check_cursor(struct world *w, cls_version_t version)
+{
+    struct cls_cursor cursor = cls_cursor_start(&w->cls, NULL, version);
+    const struct cls_rule **seen = xcalloc(w->n_rules + 1, sizeof *seen);
+    struct cls_rule *cr;
+    size_t n_seen = 0, n_visible = 0;
+
+    while ((cr = cls_cursor_next(&cursor))) {
+        struct trule *r = trule_from_cls(cr);
+
+        CHECK(r->in_cls && cls_rule_visible_in_version(cr, version));
+        CHECK(n_seen < w->n_rules);
+        if (n_seen && same_mask(seen[n_seen - 1], cr)) {
+            CHECK(trule_from_cls(seen[n_seen - 1])->seq < r->seq);
+        } else {
+            for (size_t i = 0; i < n_seen; i++) {
+                CHECK(!same_mask(seen[i], cr));
+            }
+        }
+        seen[n_seen++] = cr;
+    }
+    for (size_t i = 0; i < w->n_rules; i++) {
+        n_visible += (w->rules[i]->in_cls &&
+                      cls_rule_visible_in_version(&w->rules[i]->cr, version));
+    }
+    CHECK(n_seen == n_visible);
+    free((void *)seen);
+}
+
+/* Randomized oracle test: N_OPS random operations over rules with
+ * N_SHAPES masks, with versioned modifications when VERSIONED and soft
+ * rules when CONJ. */
+struct oracle_params {
+    int n_ops;                  /* Operations. */
+    int n_shapes;               /* Distinct mask shapes. */
+    unsigned int field_percent; /* Chance of each field in a shape. */
+    int n_priorities;           /* Priorities are 0..n_priorities-1. */
+    size_t max_rules;           /* Target size of the classifier. */
+    bool versioned;             /* Use staged versions. */
+    bool conj;                  /* Add soft rules and conj_id rules. */
+};
+
+static void
+random_conj_rule(struct trule *r)
+{
+    struct cls_conjunction conj[3];
+    size_t n = 1 + rng_range(2);
+
+    for (size_t i = 0; i < n; i++) {
+        conj[i].id = 1 + rng_range(3);
+        conj[i].n_clauses = conj[i].id == 2 ? 3 : 2;
+        conj[i].clause = (uint8_t)rng_range(conj[i].n_clauses);
+    }
+    cls_rule_set_conjunctions(&r->cr, conj, n);
+}
+
+static const struct tshape *
+random_shape(const struct tshape *shapes, const struct oracle_params *p)
+{
+    return &shapes[rng_chance(3) ? 0 : 1 + rng_range(p->n_shapes - 1)];
+}
+
+/* A priority for a new rule: soft rules mostly sit above the hard ones,
+ * where conjunctions can matter. */
+static int
+random_priority(const struct oracle_params *p, bool soft)
+{
+    return (soft && rng_chance(70) ? p->n_priorities + (int)rng_range(2)
+                                   : (int)rng_range(p->n_priorities));
+}
+
+static void
+run_oracle(uint64_t seed, const struct oracle_params *p)
+{
+    struct tshape *shapes = xcalloc(p->n_shapes, sizeof *shapes);
+    struct match *pool = xcalloc(64, sizeof *pool);
+    struct world w;
+
+    rng_seed(seed);
+    tvalues_init();
+    world_init(&w);
+    for (int i = 0; i < p->n_shapes; i++) {
+        tshape_random(&shapes[i], p->field_percent);
+    }
+    /* Shape 0 is the catch-all, used rarely (random_shape()). */
+    memset(&shapes[0], 0, sizeof shapes[0]);
+    /* A pool of matches, so that identical matches recur (chains). */
+    for (int i = 0; i < 64; i++) {
+        random_match(&pool[i], random_shape(shapes, p));
+        if (p->conj && rng_chance(20)) {
+            pool[i].flow.conj_id = 1 + rng_range(3);
+            pool[i].wc.masks.conj_id = UINT32_MAX;
+        }
+    }
+
+    for (int op = 0; op < p->n_ops; op++) {
+        unsigned int dice = rng_range(100);
+        bool full = classifier_count(&w.cls) >= p->max_rules;
+
+        if (dice < 40 && !full) {
+            /* Insert, maybe a duplicate of a rule that is there. */
+            struct trule *old = world_random_inserted(&w);
+            struct match match;
+            bool soft = p->conj && rng_chance(50);
+            int priority = random_priority(p, soft);
+            struct trule *r;
+
+            if (old && rng_chance(15)) {
+                match = old->cr.match;
+                priority = old->cr.priority;
+                soft = soft && cls_rule_is_soft(&old->cr);
+            } else if (rng_chance(50)) {
+                match = pool[rng_range(64)];
+            } else {
+                random_match(&match, random_shape(shapes, p));
+            }
+            r = world_new_rule(&w, &match, priority);
+            if (soft && !match.wc.masks.conj_id) {
+                random_conj_rule(r);
+            }
+            world_insert(&w, r, w.version);
+        } else if (dice < 55) {
+            struct trule *r = world_random_inserted(&w);
+
+            if (r) {
+                CHECK(classifier_remove(&w.cls, &r->cr));
+                r->in_cls = false;
+                CHECK(!classifier_remove(&w.cls, &r->cr));
+            }
+        } else if (dice < 62) {
+            /* Replace a rule in place, or insert when nothing is there. */
+            struct trule *old = world_random_inserted(&w);
+            struct trule *r;
+
+            if (old) {
+                r = world_new_rule(&w, &old->cr.match, old->cr.priority);
+                if (p->conj && rng_chance(40) &&
+                    !old->cr.match.wc.masks.conj_id) {
+                    random_conj_rule(r);
+                }
+                world_replace(&w, r, w.version);
+            }
+        } else if (dice < 72 && p->versioned) {
+            /* Staged modification: the old rule disappears and a new one
+             * (same match or not) appears in the next version. */
+            struct trule *old = world_random_inserted(&w);
+
+            if (old && old->cr.remove_version == CLS_MAX_VERSION &&
+                cls_rule_visible_in_version(&old->cr, w.version)) {
+                cls_rule_make_invisible_in_version(&old->cr, w.version + 1);
+                if (rng_chance(70) && !full) {
+                    struct match match = old->cr.match;
+                    int priority = old->cr.priority;
+                    struct trule *r;
+
+                    if (rng_chance(30)) {
+                        random_match(&match, random_shape(shapes, p));
+                        priority = random_priority(p, false);
+                    }
+                    r = world_new_rule(&w, &match, priority);
+                    world_insert(&w, r, w.version + 1);
+                }
+                w.version++;
+            }
+        } else if (dice < 75 && p->versioned) {
+            /* Forget rules that no reader can see any more. */
+            for (size_t i = 0; i < w.n_rules; i++) {
+                struct trule *r = w.rules[i];
+
+                if (r->in_cls && w.version >= 2 &&
+                    r->cr.remove_version <= w.version - 2) {
+                    CHECK(classifier_remove(&w.cls, &r->cr));
+                    r->in_cls = false;
+                }
+            }
+        } else if (dice < 77) {
+            world_check_cursor(&w, w.version);
+        } else {
+            cls_version_t v = w.version;
+            struct flow flow;
+
+            if (p->versioned && v >= 2) {
+                v -= rng_range(3);
+            }
+            random_flow(&flow);
+            world_check_lookup(&w, v, &flow, p->conj, 4);
+        }
+        CHECK(classifier_count(&w.cls) <= w.n_rules);
+    }
+
+    world_check_cursor(&w, w.version);
+    printf("oracle seed %" PRIu64 ": lookups=%u hits=%u ties=%u "
+           "conj_hits=%u conflicts=%u replaced=%u max_subtables=%zu "
+           "version=%" PRIu64 "\n",
+           seed, w.n_lookups, w.n_hits, w.n_ties, w.n_conj_hits, w.n_conflicts,
+           w.n_replaced, w.max_subtables, w.version);
+    world_destroy(&w);
+    free(shapes);
+    free(pool);
+}
+
+static const struct oracle_params plain_params = {
+    .n_ops = 4000,
+    .n_shapes = 24,
+    .field_percent = 12,
+    .n_priorities = 6,
+    .max_rules = 250,
+};
+
+static const struct oracle_params wide_params = {
+    .n_ops = 4000,
+    .n_shapes = 24,
+    .field_percent = 20,
+    .n_priorities = 1000,
+    .max_rules = 250,
+};
+
+static const struct oracle_params versioned_params = {
+    .n_ops = 4000,
+    .n_shapes = 16,
+    .field_percent = 12,
+    .n_priorities = 4,
+    .max_rules = 200,
+    .versioned = true,
+};
+
+static const struct oracle_params conj_params = {
+    .n_ops = 3000,
+    .n_shapes = 8,
+    .field_percent = 5,
+    .n_priorities = 3,
+    .max_rules = 120,
+    .versioned = true,
+    .conj = true,
+};
+
+TEST(oracle_random)
+{
+    for (uint64_t seed = 1; seed <= 6; seed++) {
+        run_oracle(seed, &plain_params);
+        run_oracle(seed + 50, &wide_params);
+    }
+}
+
+TEST(oracle_versioned)
+{
+    for (uint64_t seed = 100; seed <= 105; seed++) {
+        run_oracle(seed, &versioned_params);
+    }
+}
+
+TEST(oracle_conjunctions)
+{
+    for (uint64_t seed = 200; seed <= 207; seed++) {
+        run_oracle(seed, &conj_params);
+    }
+}
+
+TEST(oracle_time_seeded)
+{
+    const char *env = getenv("VXSTACK_CLS_SEED");
+    uint64_t seed =
+        (env ? strtoull(env, NULL, 0) : (uint64_t)time_wall_msec());
+
+    printf("oracle_time_seeded: seed %" PRIu64
+           " (rerun with VXSTACK_CLS_SEED=%" PRIu64 ")\n",
+           seed, seed);
+    fflush(stdout);
+    run_oracle(seed, &plain_params);
+    run_oracle(seed + 1, &versioned_params);
+    run_oracle(seed + 2, &conj_params);
+}
+
+/* Match builders for the hand-written tests. */
+
+#define MATCH_SET(M, FIELD, VALUE)                                            \
+    do {                                                                      \
+        (M)->flow.FIELD = (VALUE);                                            \
+        memset(&(M)->wc.masks.FIELD, 0xff, sizeof(M)->wc.masks.FIELD);        \
+    } while (0)
+
+#define MATCH_SET_MASKED(M, FIELD, VALUE, MASK)                               \
+    do {                                                                      \
+        (M)->flow.FIELD = (VALUE);                                            \
+        (M)->wc.masks.FIELD = (MASK);                                         \
+    } while (0)
+
+static be32
+ip4(const char *s)
+{
+    struct in_addr a;
+
+    vx_assert(inet_pton(AF_INET, s, &a) == 1);
+    return a.s_addr;
+}
+
+static struct in6_addr
+ip6(const char *s)
+{
+    struct in6_addr a;
+
+    vx_assert(inet_pton(AF_INET6, s, &a) == 1);
+    return a;
+}
+
+static struct eth_addr
+mac(const char *s)
+{
+    struct eth_addr ea;
+    unsigned int b[6];
+
+    vx_assert(sscanf(s, "%x:%x:%x:%x:%x:%x", &b[0], &b[1], &b[2], &b[3], &b[4],
+                     &b[5]) == 6);
+    for (int i = 0; i < 6; i++) {
+        ea.ea[i] = (uint8_t)b[i];
+    }
+    return ea;
+}
+
+/* Sets an IPv4 CIDR "a.b.c.d/len" (or a plain address) into *VALUE and
+ * *MASK. */
+static void
+cidr(const char *s, be32 *value, be32 *mask)
+{
+    char buf[32];
+    const char *slash = strchr(s, '/');
+    int len = slash ? atoi(slash + 1) : 32;
+
+    vx_strlcpy(buf, s, slash ? (size_t)(slash - s + 1) : sizeof buf);
+    *mask = len ? htonl(UINT32_MAX << (32 - len)) : 0;
+    *value = ip4(buf) & *mask;
+}
+
+static void
+m_ip(struct match *m, int nw_proto)
+{
+    MATCH_SET(m, dl_type, htons(ETH_TYPE_IP));
+    if (nw_proto >= 0) {
+        MATCH_SET(m, nw_proto, (uint8_t)nw_proto);
+    }
+}
+
+static void
+m_nw_src(struct match *m, const char *s)
+{
+    be32 v, mask;
+
+    cidr(s, &v, &mask);
+    MATCH_SET_MASKED(m, nw_src, v, mask);
+}
+
+static void
+m_nw_dst(struct match *m, const char *s)
+{
+    be32 v, mask;
+
+    cidr(s, &v, &mask);
+    MATCH_SET_MASKED(m, nw_dst, v, mask);
+}
+
+/* A table built by hand: rules carry their "action" as id. */
+struct table {
+    struct classifier cls;   /* The classifier. */
+    struct trule *rules[64]; /* Rules, in insertion order. */
+    size_t n;                /* Number of rules. */
+};
+
+static void
+table_init(struct table *t)
+{
+    memset(t, 0, sizeof *t);
+    classifier_init(&t->cls);
+}
+
+static void
+table_destroy(struct table *t)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        classifier_remove(&t->cls, &t->rules[i]->cr);
+        trule_destroy(t->rules[i]);
+    }
+    classifier_destroy(&t->cls);
+}
+
+/* Adds a rule with MATCH, PRIORITY and ACTION, soft when N_CONJ > 0. */
+static struct trule *
+table_add(struct table *t, const struct match *match, int priority, int action,
+          const struct cls_conjunction *conj, size_t n_conj)
+{
+    struct trule *r = trule_create(match, priority, action);
+
+    vx_assert(t->n < ARRAY_SIZE(t->rules));
+    cls_rule_set_conjunctions(&r->cr, conj, n_conj);
+    ASSERT_TRUE(classifier_insert(&t->cls, &r->cr, 0) == NULL);
+    t->rules[t->n++] = r;
+    return r;
+}
+
+static int
+table_lookup_action(const struct table *t, const struct flow *flow,
+                    struct flow_wildcards *wc)
+{
+    return trule_id(classifier_lookup(&t->cls, 0, flow, wc));
+}
+
+static struct flow
+ip_flow(const char *src, const char *dst, int nw_proto, int tp_src, int tp_dst)
+{
+    struct flow flow;
+
+    memset(&flow, 0, sizeof flow);
+    flow.in_port = 1;
+    flow.dl_type = htons(ETH_TYPE_IP);
+    flow.nw_src = ip4(src);
+    flow.nw_dst = ip4(dst);
+    flow.nw_proto = (uint8_t)nw_proto;
+    flow.tp_src = htons((uint16_t)tp_src);
+    flow.tp_dst = htons((uint16_t)tp_dst);
+    return flow;
+}
+
+static struct cls_conjunction
+cj(uint32_t id, int k, int n)
+{
+    struct cls_conjunction c = {id, (uint8_t)(k - 1), (uint8_t)n};
+
+    return c;
+}
+
+/* Rule with "conj_id=ID,actions=ACTION" at the default priority. */
+static void
+table_add_conj_id(struct table *t, uint32_t id, int action)
+{
+    struct match m;
+
+    memset(&m, 0, sizeof m);
+    MATCH_SET(&m, conj_id, id);
+    table_add(t, &m, 32768, action, NULL, 0);
+}
+
+/* Rule "priority=P,ip,SRC_OR_DST_FIELD=CIDR,actions=conjunction(...)". */
+static void
+table_add_ip_conj(struct table *t, int priority, const char *src,
+                  const char *dst, const struct cls_conjunction *c, size_t n)
+{
+    struct match m;
+
+    memset(&m, 0, sizeof m);
+    m_ip(&m, -1);
+    if (src) {
+        m_nw_src(&m, src);
+    }
+    if (dst) {
+        m_nw_dst(&m, dst);
+    }
+    table_add(t, &m, priority, -1, c, n);
+}
+
+static void
+table_add_ip(struct table *t, int priority, const char *src, const char *dst,
+             int action)
+{
+    struct match m;
+
+    memset(&m, 0, sizeof m);
+    m_ip(&m, -1);
+    if (src) {
+        m_nw_src(&m, src);
+    }
+    if (dst) {
+        m_nw_dst(&m, dst);
+    }
+    table_add(t, &m, priority, action, NULL, 0);
+}
+
+static void
+table_add_catchall(struct table *t, int priority, int action)
+{
+    struct match m;
+
+    memset(&m, 0, sizeof m);
+    table_add(t, &m, priority, action, NULL, 0);
+}
+
+/* OVS tests/classifier.at "single conjunctive match". */
+TEST(conj_single)
+{
+    static const char *srcs[] = {"10.0.0.1", "10.0.0.4", "10.0.0.6",
+                                 "10.0.0.7"};
+    static const char *dsts[] = {"10.0.0.2", "10.0.0.5", "10.0.0.7",
+                                 "10.0.0.8"};
+    struct cls_conjunction c1 = cj(1, 1, 2), c2 = cj(1, 2, 2);
+    struct table t;
+
+    table_init(&t);
+    table_add_conj_id(&t, 1, 3);
+    for (int i = 0; i < 4; i++) {
+        table_add_ip_conj(&t, 100, srcs[i], NULL, &c1, 1);
+    }
+    for (int i = 0; i < 4; i++) {
+        table_add_ip_conj(&t, 100, NULL, dsts[i], &c2, 1);
+    }
+    table_add_ip(&t, 100, "10.0.0.1", "10.0.0.4", 4);
+    table_add_ip(&t, 100, "10.0.0.3", "10.0.0.5", 5);
+    table_add_catchall(&t, 0, 2);
+
+    for (int src = 0; src < 8; src++) {
+        for (int dst = 0; dst < 8; dst++) {
+            char s[16], d[16];
+            struct flow flow;
+            int out;
+
+            snprintf(s, sizeof s, "10.0.0.%d", src);
+            snprintf(d, sizeof d, "10.0.0.%d", dst);
+            flow = ip_flow(s, d, 0, 0, 0);
+            if (src == 1 && dst == 4) {
+                out = 4;
+            } else if (src == 3 && dst == 5) {
+                out = 5;
+            } else if (strchr("1467", '0' + src) &&
+                       strchr("2578", '0' + dst)) {
+                out = 3;
+            } else {
+                out = 2;
+            }
+            ASSERT_EQ(table_lookup_action(&t, &flow, NULL), out);
+        }
+    }
+    table_destroy(&t);
+}
+
+/* OVS tests/classifier.at "multiple conjunctive match". */
+TEST(conj_multiple)
+{
+    static const char *a_ips[] = {"20.0.0.1", "10.1.0.1", "10.2.0.1",
+                                  "10.1.3.1", "10.1.4.5", "1.2.3.4"};
+    static const char *b_ips[] = {"20.0.0.1", "10.1.0.1", "10.2.0.1",
+                                  "10.1.3.1", "10.1.4.5", "30.0.0.1",
+                                  "40.5.0.1", "1.2.3.4"};
+    static const int ports[] = {80, 443, 8080};
+    struct cls_conjunction c[2];
+    struct table t;
+    struct match m;
+
+    table_init(&t);
+    table_add_conj_id(&t, 1, 1);
+    table_add_conj_id(&t, 2, 2);
+    table_add_conj_id(&t, 3, 3);
+
+    c[0] = cj(1, 1, 2), c[1] = cj(2, 1, 2);
+    table_add_ip_conj(&t, 5, "20.0.0.0/8", NULL, c, 2);
+    c[0] = cj(1, 1, 2), c[1] = cj(3, 2, 3);
+    table_add_ip_conj(&t, 5, "10.1.0.0/16", NULL, c, 2);
+    c[0] = cj(1, 1, 2), c[1] = cj(2, 1, 2);
+    table_add_ip_conj(&t, 5, "10.2.0.0/16", NULL, c, 2);
+    c[0] = cj(1, 1, 2), c[1] = cj(3, 2, 3);
+    table_add_ip_conj(&t, 5, "10.1.3.0/24", NULL, c, 2);
+    c[0] = cj(1, 1, 2), c[1] = cj(2, 1, 2);
+    table_add_ip_conj(&t, 5, "10.1.4.5/32", NULL, c, 2);
+
+    c[0] = cj(1, 2, 2);
+    table_add_ip_conj(&t, 5, NULL, "20.0.0.0/8", c, 1);
+    table_add_ip_conj(&t, 5, NULL, "10.1.0.0/16", c, 1);
+    table_add_ip_conj(&t, 5, NULL, "10.2.0.0/16", c, 1);
+    table_add_ip_conj(&t, 5, NULL, "10.1.3.0/24", c, 1);
+    table_add_ip_conj(&t, 5, NULL, "10.1.4.5/32", c, 1);
+    c[0] = cj(2, 2, 2), c[1] = cj(3, 1, 3);
+    table_add_ip_conj(&t, 5, NULL, "30.0.0.0/8", c, 2);
+    table_add_ip_conj(&t, 5, NULL, "40.5.0.0/16", c, 2);
+
+    c[0] = cj(3, 3, 3);
+    for (int i = 0; i < 4; i++) {
+        memset(&m, 0, sizeof m);
+        m_ip(&m, IPPROTO_TCP_);
+        if (i < 2) {
+            MATCH_SET(&m, tp_dst, htons(i ? 443 : 80));
+        } else {
+            MATCH_SET(&m, tp_src, htons(i == 3 ? 443 : 80));
+        }
+        table_add(&t, &m, 5, -1, c, 1);
+    }
+    table_add_catchall(&t, 0, 4);
+
+    for (int a = 1; a <= 6; a++) {
+        for (int b = 1; b <= 8; b++) {
+            for (int cc = 1; cc <= 3; cc++) {
+                for (int d = 1; d <= 3; d++) {
+                    struct flow flow =
+                        ip_flow(a_ips[a - 1], b_ips[b - 1], IPPROTO_TCP_,
+                                ports[cc - 1], ports[d - 1]);
+                    int out;
+
+                    if (a <= 5 && b <= 5) {
+                        out = 1;
+                    } else if ((a == 1 || a == 3 || a == 5) &&
+                               (b == 6 || b == 7)) {
+                        out = 2;
+                    } else if ((a == 2 || a == 4) && (b == 6 || b == 7) &&
+                               (cc <= 2 || d <= 2)) {
+                        out = 3;
+                    } else {
+                        out = 4;
+                    }
+                    ASSERT_EQ(table_lookup_action(&t, &flow, NULL), out);
+                }
+            }
+        }
+    }
+    table_destroy(&t);
+}
+
+/* OVS tests/classifier.at "conjunctive match priority fallback": soft
+ * matches that do not complete fall back to lower-priority rules with the
+ * same match. */
+TEST(conj_priority_fallback)
+{
+    struct cls_conjunction c1 = cj(1, 1, 2), c2 = cj(1, 2, 2);
+    struct cls_conjunction c3 = cj(3, 1, 2), c4 = cj(3, 2, 2);
+    struct table t;
+
+    table_init(&t);
+    table_add_conj_id(&t, 1, 1);
+    table_add_conj_id(&t, 3, 3);
+
+    table_add_ip_conj(&t, 5, "10.0.0.1", NULL, &c1, 1);
+    table_add_ip_conj(&t, 5, "10.0.0.2", NULL, &c1, 1);
+    table_add_ip_conj(&t, 5, NULL, "10.0.0.1", &c2, 1);
+    table_add_ip_conj(&t, 5, NULL, "10.0.0.2", &c2, 1);
+    table_add_ip_conj(&t, 5, NULL, "10.0.0.3", &c2, 1);
+
+    table_add_ip(&t, 4, "10.0.0.3", "10.0.0.2", 2);
+
+    table_add_ip_conj(&t, 3, "10.0.0.1", NULL, &c3, 1);
+    table_add_ip_conj(&t, 3, "10.0.0.3", NULL, &c3, 1);
+    table_add_ip_conj(&t, 3, NULL, "10.0.0.2", &c4, 1);
+    table_add_ip_conj(&t, 3, NULL, "10.0.0.3", &c4, 1);
+    table_add_ip_conj(&t, 3, NULL, "10.0.0.4", &c4, 1);
+
+    table_add_ip(&t, 2, NULL, "10.0.0.1", 4);
+    table_add_ip(&t, 1, "10.0.0.1", "10.0.0.5", 5);
+    table_add_catchall(&t, 0, 6);
+
+    for (int src = 0; src <= 3; src++) {
+        for (int dst = 0; dst <= 5; dst++) {
+            char s[16], d[16];
+            struct flow flow;
+            int out;
+
+            snprintf(s, sizeof s, "10.0.0.%d", src);
+            snprintf(d, sizeof d, "10.0.0.%d", dst);
+            flow = ip_flow(s, d, 0, 0, 0);
+            if ((src == 1 || src == 2) && dst >= 1 && dst <= 3) {
+                out = 1;
+            } else if (src == 3 && dst == 2) {
+                out = 2;
+            } else if ((src == 1 || src == 3) && dst >= 2 && dst <= 4) {
+                out = 3;
+            } else if (dst == 1) {
+                out = 4;
+            } else if (src == 1 && dst == 5) {
+                out = 5;
+            } else {
+                out = 6;
+            }
+            ASSERT_EQ(table_lookup_action(&t, &flow, NULL), out);
+        }
+    }
+    table_destroy(&t);
+}
+
+/* Completed conjunctions are looked up again with conj_id set, in
+ * increasing id order, and the first lookup that finds any rule gives the
+ * answer, even a rule that does not match on conj_id (OVS semantics). */
+TEST(conj_lookup_order)
+{
+    struct cls_conjunction c[2];
+    struct table t;
+    struct flow flow = ip_flow("10.0.0.1", "10.0.0.2", 0, 0, 0);
+    struct flow_wildcards wc;
+    struct trule *catchall;
+
+    table_init(&t);
+    c[0] = cj(9, 1, 2), c[1] = cj(7, 1, 2);
+    table_add_ip_conj(&t, 10, "10.0.0.1", NULL, c, 2);
+    c[0] = cj(9, 2, 2), c[1] = cj(7, 2, 2);
+    table_add_ip_conj(&t, 10, NULL, "10.0.0.2", c, 2);
+    ASSERT_EQ(table_lookup_action(&t, &flow, NULL), -1);
+
+    /* The conj_id=7 lookup finds the catch-all. */
+    catchall =
+        table_add(&t, &(struct match){.flow.in_port = 0}, 1, 100, NULL, 0);
+    ASSERT_EQ(table_lookup_action(&t, &flow, NULL), 100);
+    table_add_conj_id(&t, 9, 9);
+    ASSERT_EQ(table_lookup_action(&t, &flow, NULL), 100);
+
+    /* Without it, conjunction 7 finds nothing and 9 is tried. */
+    ASSERT_TRUE(classifier_remove(&t.cls, &catchall->cr));
+    ASSERT_EQ(table_lookup_action(&t, &flow, NULL), 9);
+    table_add_conj_id(&t, 7, 7);
+    memset(&wc, 0, sizeof wc);
+    ASSERT_EQ(table_lookup_action(&t, &flow, &wc), 7);
+
+    /* The second lookup examined conj_id; the first, both addresses. */
+    ASSERT_HEX_EQ(wc.masks.conj_id, UINT32_MAX);
+    ASSERT_HEX_EQ(wc.masks.nw_src, UINT32_MAX);
+    ASSERT_HEX_EQ(wc.masks.nw_dst, UINT32_MAX);
+
+    /* Only one clause matches: no conjunction. */
+    flow.nw_dst = ip4("10.0.0.3");
+    ASSERT_EQ(table_lookup_action(&t, &flow, NULL), -1);
+
+    /* A hard rule at the soft priority wins over the conjunction. */
+    flow.nw_dst = ip4("10.0.0.2");
+    table_add_ip(&t, 10, "10.0.0.1", "10.0.0.2", 50);
+    ASSERT_EQ(table_lookup_action(&t, &flow, NULL), 50);
+    table_destroy(&t);
+}
+
+/* Un-wildcarding: a subtable that misses in an early stage un-wildcards
+ * only the stages it compared. */
+TEST(unwildcard_minimal)
+{
+    struct flow_wildcards wc;
+    struct flow flow;
+    struct table t;
+    struct match m;
+
+    /* Only rule: in_port.  No L2, L3 or L4 bits. */
+    table_init(&t);
+    memset(&m, 0, sizeof m);
+    MATCH_SET(&m, in_port, 3);
+    table_add(&t, &m, 10, 1, NULL, 0);
+    flow = ip_flow("1.2.3.4", "5.6.7.8", IPPROTO_TCP_, 1000, 80);
+    for (int port = 2; port <= 3; port++) {
+        flow.in_port = port;
+        memset(&wc, 0, sizeof wc);
+        ASSERT_EQ(table_lookup_action(&t, &flow, &wc), port == 3 ? 1 : -1);
+        ASSERT_HEX_EQ(wc.masks.in_port, UINT32_MAX);
+        wc.masks.in_port = 0;
+        ASSERT_TRUE(is_all_zeros(&wc, sizeof wc));
+    }
+    table_destroy(&t);
+
+    /* in_port=1,tcp,tp_dst=80: one subtable of four stages. */
+    table_init(&t);
+    memset(&m, 0, sizeof m);
+    MATCH_SET(&m, in_port, 1);
+    m_ip(&m, IPPROTO_TCP_);
+    MATCH_SET(&m, tp_dst, htons(80));
+    table_add(&t, &m, 10, 1, NULL, 0);
+
+    /* Metadata miss. */
+    flow.in_port = 2;
+    memset(&wc, 0, sizeof wc);
+    ASSERT_EQ(table_lookup_action(&t, &flow, &wc), -1);
+    ASSERT_HEX_EQ(wc.masks.in_port, UINT32_MAX);
+    ASSERT_HEX_EQ(wc.masks.dl_type, 0);
+    ASSERT_HEX_EQ(wc.masks.nw_proto, 0);
+    ASSERT_HEX_EQ(wc.masks.tp_dst, 0);
+
+    /* L3 miss (UDP): no L4 bits. */
+    flow.in_port = 1;
+    flow.nw_proto = IPPROTO_UDP_;
+    memset(&wc, 0, sizeof wc);
+    ASSERT_EQ(table_lookup_action(&t, &flow, &wc), -1);
+    ASSERT_HEX_EQ(wc.masks.dl_type, 0xffff);
+    ASSERT_HEX_EQ(wc.masks.nw_proto, 0xff);
+    ASSERT_TRUE(wc_is_zero_in(&wc, offsetof(struct flow, tp_src),
+                              sizeof flow - offsetof(struct flow, tp_src)));
+
+    /* L4 compared. */
+    flow.nw_proto = IPPROTO_TCP_;
+    flow.tp_dst = htons(81);
+    memset(&wc, 0, sizeof wc);
+    ASSERT_EQ(table_lookup_action(&t, &flow, &wc), -1);
+    ASSERT_HEX_EQ(wc.masks.tp_dst, 0xffff);
+    ASSERT_HEX_EQ(wc.masks.tp_src, 0);
+    flow.tp_dst = htons(80);
+    ASSERT_EQ(table_lookup_action(&t, &flow, NULL), 1);
+    table_destroy(&t);
+}
+
+/* The flows of OVS tests/classifier.at "lookup segmentation".  Where OVS
+ * narrows nw_dst and tp_dst further with prefix tries, we un-wildcard the
+ * whole fields of the stages compared. */
+TEST(unwildcard_segmentation)
+{
+    struct flow_wildcards wc, expect;
+    struct table t;
+    struct match m;
+    struct flow flow;
+
+    table_init(&t);
+    static const struct {
+        int in_port, priority, proto, action;
+        const char *src, *dst;
+        int tp_dst;
+    } rules[] = {
+        {1, 16, 6, 3, NULL, "10.1.0.0/16", -1},
+        {1, 32, 6, 2, NULL, "10.1.2.15", -1},
+        {1, 33, 6, 0, NULL, "10.1.2.15", 80},
+        {1, 0, -1, 0, NULL, NULL, -1},
+        {2, 16, 6, 1, NULL, "192.168.0.0/16", -1},
+        {2, 0, -1, 0, NULL, NULL, -1},
+        {3, 16, 6, 1, "10.1.0.0/16", NULL, -1},
+        {3, 0, -1, 0, NULL, NULL, -1},
+    };
+    for (size_t i = 0; i < ARRAY_SIZE(rules); i++) {
+        memset(&m, 0, sizeof m);
+        MATCH_SET(&m, in_port, (uint32_t)rules[i].in_port);
+        m_ip(&m, rules[i].proto);
+        if (rules[i].src) {
+            m_nw_src(&m, rules[i].src);
+        }
+        if (rules[i].dst) {
+            m_nw_dst(&m, rules[i].dst);
+        }
+        if (rules[i].tp_dst >= 0) {
+            MATCH_SET(&m, tp_dst, htons((uint16_t)rules[i].tp_dst));
+        }
+        table_add(&t, &m, rules[i].priority, (int)i, NULL, 0);
+    }
+
+    /* in_port=2 to 192.168.0.2: in_port, tcp, nw_dst/16 (as OVS). */
+    flow = ip_flow("192.168.0.1", "192.168.0.2", IPPROTO_TCP_, 8, 80);
+    flow.in_port = 2;
+    memset(&wc, 0, sizeof wc);
+    ASSERT_EQ(table_lookup_action(&t, &flow, &wc), 4);
+    memset(&expect, 0, sizeof expect);
+    expect.masks.in_port = UINT32_MAX;
+    expect.masks.dl_type = 0xffff;
+    expect.masks.nw_proto = 0xff;
+    expect.masks.nw_dst = htonl(0xffff0000);
+    ASSERT_MEM_EQ(&wc, &expect, sizeof wc);
+
+    /* in_port=1 to 10.1.2.15:80: the priority-33 rule (as OVS). */
+    flow = ip_flow("192.168.0.1", "10.1.2.15", IPPROTO_TCP_, 8, 80);
+    memset(&wc, 0, sizeof wc);
+    ASSERT_EQ(table_lookup_action(&t, &flow, &wc), 2);
+    expect.masks.nw_dst = UINT32_MAX;
+    expect.masks.tp_dst = 0xffff;
+    ASSERT_MEM_EQ(&wc, &expect, sizeof wc);
+
+    /* Port 79: the priority-32 rule; all of tp_dst was compared (OVS's
+     * ports trie would narrow it to one bit). */
+    flow.tp_dst = htons(79);
+    memset(&wc, 0, sizeof wc);
+    ASSERT_EQ(table_lookup_action(&t, &flow, &wc), 1);
+    ASSERT_MEM_EQ(&wc, &expect, sizeof wc);
+
+    /* in_port=1 to 11.1.2.15: the catch-all ip rule; L3 misses compared
+     * nw_proto and nw_dst but nothing of L4. */
+    flow = ip_flow("192.168.0.1", "11.1.2.15", IPPROTO_TCP_, 8, 80);
+    memset(&wc, 0, sizeof wc);
+    ASSERT_EQ(table_lookup_action(&t, &flow, &wc), 3);
+    expect.masks.tp_dst = 0;
+    ASSERT_MEM_EQ(&wc, &expect, sizeof wc);
+    table_destroy(&t);
+}
+
+/* The shapes of the seed's br-int tables 71 and 72, inserted in the
+ * seed's order, come out of a cursor in the seed's order. */
+
+#define SEED_PORT 5
+
+static struct match
+seed_match(const char *proto, bool reg5, bool port, const char *dl_src,
+           const char *src, const char *dst)
+{
+    struct match m;
+
+    memset(&m, 0, sizeof m);
+    if (!strcmp(proto, "arp")) {
+        MATCH_SET(&m, dl_type, htons(ETH_TYPE_ARP));
+    } else if (!strcmp(proto, "rarp")) {
+        MATCH_SET(&m, dl_type, htons(ETH_TYPE_RARP));
+    } else if (!strcmp(proto, "ip")) {
+        MATCH_SET(&m, dl_type, htons(ETH_TYPE_IP));
+    } else if (!strcmp(proto, "ipv6")) {
+        MATCH_SET(&m, dl_type, htons(ETH_TYPE_IPV6));
+    } else if (!strcmp(proto, "udp")) {
+        m_ip(&m, IPPROTO_UDP_);
+    } else if (!strcmp(proto, "udp6")) {
+        MATCH_SET(&m, dl_type, htons(ETH_TYPE_IPV6));
+        MATCH_SET(&m, nw_proto, IPPROTO_UDP_);
+    } else if (!strcmp(proto, "icmp6")) {
+        MATCH_SET(&m, dl_type, htons(ETH_TYPE_IPV6));
+        MATCH_SET(&m, nw_proto, IPPROTO_ICMPV6_);
+    }
+    if (reg5) {
+        MATCH_SET(&m, regs[5], 4);
+    }
+    if (port) {
+        MATCH_SET(&m, in_port, SEED_PORT);
+    }
+    if (dl_src) {
+        MATCH_SET(&m, dl_src, mac(dl_src));
+    }
+    if (src && strchr(src, ':')) {
+        MATCH_SET(&m, ipv6_src, ip6(src));
+    } else if (src) {
+        MATCH_SET(&m, nw_src, ip4(src));
+    }
+    if (dst) {
+        MATCH_SET(&m, nd_target, ip6(dst));
+    }
+    return m;
+}
+
+static void
+check_dump_order(struct table *t)
+{
+    struct trule *r;
+    int i = 0;
+
+    CLS_FOR_EACH(r, cr, &t->cls)
+    {
+        ASSERT_EQ(r->id, i);
+        i++;
+    }
+    ASSERT_EQ(i, (int)t->n);
+}
+
+TEST(cursor_seed_table71)
+{
+    static const char mac0[] = "fa:16:3e:61:21:c6";
+    static const char ll[] = "fe80::f816:3eff:fe61:21c6";
+    struct table t;
+    struct match m;
+    int id = 0;
+
+    table_init(&t);
+    memset(&m, 0, sizeof m);
+    MATCH_SET_MASKED(&m, ct_state, CS_TRACKED, CS_TRACKED);
+    table_add(&t, &m, 110, id++, NULL, 0);
+    m = seed_match("arp", true, true, mac0, "192.168.101.85", NULL);
+    table_add(&t, &m, 95, id++, NULL, 0);
+    m = seed_match("ip", true, true, mac0, "192.168.101.85", NULL);
+    table_add(&t, &m, 65, id++, NULL, 0);
+    m = seed_match("rarp", true, true, mac0, NULL, NULL);
+    table_add(&t, &m, 95, id++, NULL, 0);
+    for (int type = 130; type <= 135; type++) {
+        if (type == 130 || type == 133 || type == 135) {
+            m = seed_match("icmp6", true, true, mac0, ll, NULL);
+            MATCH_SET(&m, tp_src, htons((uint16_t)type));
+            table_add(&t, &m, 95, id++, NULL, 0);
+        }
+    }
+    m = seed_match("icmp6", true, true, NULL, NULL, ll);
+    MATCH_SET(&m, tp_src, htons(136));
+    table_add(&t, &m, 95, id++, NULL, 0);
+    m = seed_match("udp", true, true, mac0, "192.168.101.85", NULL);
+    MATCH_SET(&m, tp_src, htons(68));
+    MATCH_SET(&m, tp_dst, htons(67));
+    table_add(&t, &m, 80, id++, NULL, 0);
+    m = seed_match("udp", true, true, mac0, "0.0.0.0", NULL);
+    MATCH_SET(&m, tp_src, htons(68));
+    MATCH_SET(&m, tp_dst, htons(67));
+    table_add(&t, &m, 80, id++, NULL, 0);
+    m = seed_match("udp6", true, true, mac0, ll, NULL);
+    MATCH_SET(&m, tp_src, htons(546));
+    MATCH_SET(&m, tp_dst, htons(547));
+    table_add(&t, &m, 80, id++, NULL, 0);
+    m = seed_match("udp", true, true, NULL, NULL, NULL);
+    MATCH_SET(&m, tp_src, htons(67));
+    MATCH_SET(&m, tp_dst, htons(68));
+    table_add(&t, &m, 70, id++, NULL, 0);
+    m = seed_match("udp6", true, true, NULL, NULL, NULL);
+    MATCH_SET(&m, tp_src, htons(547));
+    MATCH_SET(&m, tp_dst, htons(546));
+    table_add(&t, &m, 70, id++, NULL, 0);
+    m = seed_match("icmp6", true, true, NULL, NULL, NULL);
+    MATCH_SET(&m, tp_src, htons(134));
+    table_add(&t, &m, 70, id++, NULL, 0);
+    m = seed_match("ipv6", true, true, mac0, ll, NULL);
+    table_add(&t, &m, 65, id++, NULL, 0);
+    m = seed_match("", true, true, NULL, NULL, NULL);
+    table_add(&t, &m, 10, id++, NULL, 0);
+    memset(&m, 0, sizeof m);
+    table_add(&t, &m, 0, id++, NULL, 0);
+
+    ASSERT_EQ(t.n, 17);
+    ASSERT_EQ(classifier_n_subtables(&t.cls), 12);
+    check_dump_order(&t);
+    table_destroy(&t);
+}
+
+TEST(cursor_seed_table72)
+{
+    static const struct {
+        int priority;
+        uint8_t state, state_mask;
+        const char *proto;
+        bool zone, mark, reg5;
+        uint32_t mark_value;
+    } rules[] = {
+        {74, CS_ESTABLISHED, CS_ESTABLISHED | CS_RELATED | CS_REPLY_DIR,
+         "ipv6", false, false, true, 0},
+        {74, CS_ESTABLISHED, CS_ESTABLISHED | CS_RELATED | CS_REPLY_DIR, "ip",
+         false, false, true, 0},
+        {74, CS_NEW, CS_NEW | CS_ESTABLISHED, "ipv6", false, false, true, 0},
+        {74, CS_NEW, CS_NEW | CS_ESTABLISHED, "ip", false, false, true, 0},
+        {50, CS_INVALID | CS_TRACKED, CS_INVALID | CS_TRACKED, "", false,
+         false, false, 0},
+        {50, 0, 0, "", false, true, true, 1},
+        {50, CS_ESTABLISHED | CS_REPLY_DIR,
+         CS_ESTABLISHED | CS_RELATED | CS_REPLY_DIR, "", true, true, true, 0},
+        {50, CS_RELATED, CS_NEW | CS_ESTABLISHED | CS_RELATED | CS_INVALID, "",
+         true, true, true, 0},
+        {40, 0, CS_ESTABLISHED, "", false, false, true, 0},
+        {40, CS_ESTABLISHED, CS_ESTABLISHED, "ip", false, false, true, 0},
+        {40, CS_ESTABLISHED, CS_ESTABLISHED, "ipv6", false, false, true, 0},
+        {0, 0, 0, "", false, false, false, 0},
+    };
+    struct table t;
+
+    table_init(&t);
+    for (size_t i = 0; i < ARRAY_SIZE(rules); i++) {
+        struct match m =
+            seed_match(rules[i].proto, rules[i].reg5, false, NULL, NULL, NULL);
+
+        MATCH_SET_MASKED(&m, ct_state, rules[i].state, rules[i].state_mask);
+        if (rules[i].zone) {
+            MATCH_SET(&m, ct_zone, 3);
+        }
+        if (rules[i].mark) {
+            MATCH_SET(&m, ct_mark, rules[i].mark_value);
+        }
+        table_add(&t, &m, rules[i].priority, (int)i, NULL, 0);
+    }
+    check_dump_order(&t);
+    table_destroy(&t);
+}
+
+/* Dump order: subtables by max priority (ties by creation), rules in
+ * insertion order within a subtable whatever their priority; removals do
+ * not reorder until the next insertion; a cursor survives removal of the
+ * rule it returned; targets filter loosely. */
+TEST(cursor_order_and_removal)
+{
+    struct table t;
+    struct match m1, m2, m3;
+    struct trule *r;
+    int order[8], n;
+
+    table_init(&t);
+    memset(&m1, 0, sizeof m1);
+    MATCH_SET(&m1, in_port, 1);
+    memset(&m2, 0, sizeof m2);
+    MATCH_SET(&m2, dl_type, htons(ETH_TYPE_IP));
+    memset(&m3, 0, sizeof m3);
+    MATCH_SET(&m3, in_port, 2); /* Same mask as m1. */
+
+    table_add(&t, &m1, 1, 0, NULL, 0);  /* Subtable A. */
+    table_add(&t, &m2, 5, 1, NULL, 0);  /* Subtable B. */
+    table_add(&t, &m3, 10, 2, NULL, 0); /* A, now max 10. */
+    table_add(&t, &m1, 3, 3, NULL, 0);  /* A, same match. */
+
+    n = 0;
+    CLS_FOR_EACH(r, cr, &t.cls)
+    {
+        order[n++] = r->id;
+    }
+    ASSERT_EQ(n, 4);
+    ASSERT_EQ(order[0], 0);
+    ASSERT_EQ(order[1], 2);
+    ASSERT_EQ(order[2], 3);
+    ASSERT_EQ(order[3], 1);
+
+    /* Removing A's top rule keeps A first until the next insertion. */
+    ASSERT_TRUE(classifier_remove(&t.cls, &t.rules[2]->cr));
+    n = 0;
+    CLS_FOR_EACH(r, cr, &t.cls)
+    {
+        order[n++] = r->id;
+    }
+    ASSERT_EQ(n, 3);
+    ASSERT_EQ(order[0], 0);
+    ASSERT_EQ(order[2], 1);
+    {
+        struct match m4;
+
+        memset(&m4, 0, sizeof m4);
+        MATCH_SET(&m4, nw_proto, 6);
+        table_add(&t, &m4, 0, 4, NULL, 0);
+    }
+    n = 0;
+    CLS_FOR_EACH(r, cr, &t.cls)
+    {
+        order[n++] = r->id;
+    }
+    ASSERT_EQ(n, 4);
+    ASSERT_EQ(order[0], 1);
+    ASSERT_EQ(order[1], 0);
+    ASSERT_EQ(order[2], 3);
+    ASSERT_EQ(order[3], 4);
+
+    /* Loose target: in_port=1 finds the in_port=1 rules only. */
+    n = 0;
+    CLS_FOR_EACH_TARGET(r, cr, &t.cls, &m1, 0)
+    {
+        order[n++] = r->id;
+    }
+    ASSERT_EQ(n, 2);
+    ASSERT_EQ(order[0], 0);
+    ASSERT_EQ(order[1], 3);
+
+    /* Remove every rule while iterating. */
+    n = 0;
+    CLS_FOR_EACH(r, cr, &t.cls)
+    {
+        ASSERT_TRUE(classifier_remove(&t.cls, &r->cr));
+        n++;
+    }
+    ASSERT_EQ(n, 4);
+    ASSERT_TRUE(classifier_is_empty(&t.cls));
+    ASSERT_EQ(classifier_n_subtables(&t.cls), 0);
+    n = 0;
+    CLS_FOR_EACH(r, cr, &t.cls)
+    {
+        n++;
+    }
+    ASSERT_EQ(n, 0);
+
+    /* The next insertion frees the emptied subtables. */
+    table_add(&t, &m2, 1, 5, NULL, 0);
+    ASSERT_EQ(classifier_n_subtables(&t.cls), 1);
+    ASSERT_EQ(t.cls.n_slots, 1);
+    table_destroy(&t);
+}
+
+/* Insert conflicts, replacement, exact finds, overlaps and versions. */
+TEST(insert_replace_find_overlap)
+{
+    struct match m1, m2, m3;
+    struct trule *a, *b, *c, *d;
+    struct classifier cls;
+    struct trule *r;
+    struct flow flow;
+    int n;
+
+    classifier_init(&cls);
+    memset(&m1, 0, sizeof m1);
+    MATCH_SET(&m1, in_port, 1);
+    m1.flow.nw_src = htonl(0x01020304); /* Not in the mask: normalised. */
+    memset(&m2, 0, sizeof m2);
+    MATCH_SET(&m2, dl_type, htons(ETH_TYPE_IP));
+    memset(&m3, 0, sizeof m3);
+    MATCH_SET(&m3, in_port, 2);
+
+    a = trule_create(&m1, 10, 1);
+    ASSERT_TRUE(a->cr.match.flow.nw_src == 0);
+    b = trule_create(&m1, 10, 2);
+    c = trule_create(&m1, 10, 3);
+    d = trule_create(&m2, 10, 4);
+
+    ASSERT_TRUE(classifier_insert(&cls, &a->cr, 1) == NULL);
+    ASSERT_TRUE(classifier_insert(&cls, &b->cr, 1) == &a->cr);
+    ASSERT_TRUE(classifier_insert(&cls, &b->cr, 5) == &a->cr);
+    ASSERT_TRUE(classifier_find_match_exactly(&cls, &m1, 10, 1) == &a->cr);
+    ASSERT_TRUE(classifier_find_match_exactly(&cls, &m1, 10, 0) == NULL);
+    ASSERT_TRUE(classifier_find_match_exactly(&cls, &m1, 11, 1) == NULL);
+    ASSERT_TRUE(classifier_find_match_exactly(&cls, &m3, 10, 1) == NULL);
+
+    /* Staged modification: A invisible from 2, B visible from 2. */
+    cls_rule_make_invisible_in_version(&a->cr, 2);
+    ASSERT_TRUE(classifier_insert(&cls, &b->cr, 2) == NULL);
+    memset(&flow, 0, sizeof flow);
+    flow.in_port = 1;
+    ASSERT_TRUE(classifier_lookup(&cls, 0, &flow, NULL) == NULL);
+    ASSERT_TRUE(classifier_lookup(&cls, 1, &flow, NULL) == &a->cr);
+    ASSERT_TRUE(classifier_lookup(&cls, 2, &flow, NULL) == &b->cr);
+    ASSERT_TRUE(classifier_find_match_exactly(&cls, &m1, 10, 1) == &a->cr);
+    ASSERT_TRUE(classifier_find_match_exactly(&cls, &m1, 10, 2) == &b->cr);
+    ASSERT_EQ(classifier_count(&cls), 2);
+
+    /* Inserting at an older version conflicts with every rule visible
+     * then or later, the earliest inserted first. */
+    ASSERT_TRUE(classifier_insert(&cls, &c->cr, 1) == &a->cr);
+    ASSERT_TRUE(classifier_insert(&cls, &c->cr, 0) == &a->cr);
+    ASSERT_TRUE(classifier_insert(&cls, &c->cr, 2) == &b->cr);
+
+    /* Each version's cursor sees one of them. */
+    n = 0;
+    CLS_FOR_EACH_TARGET(r, cr, &cls, NULL, 1)
+    {
+        ASSERT_EQ(r->id, 1);
+        n++;
+    }
+    CLS_FOR_EACH_TARGET(r, cr, &cls, NULL, 3)
+    {
+        ASSERT_EQ(r->id, 2);
+        n++;
+    }
+    ASSERT_EQ(n, 2);
+
+    /* Replace B by C: C takes B's place; A is untouched. */
+    ASSERT_TRUE(classifier_insert(&cls, &d->cr, 2) == NULL);
+    ASSERT_TRUE(classifier_replace(&cls, &c->cr, 3) == &b->cr);
+    ASSERT_FALSE(classifier_remove(&cls, &b->cr));
+    ASSERT_TRUE(classifier_lookup(&cls, 3, &flow, NULL) == &c->cr);
+    ASSERT_TRUE(classifier_lookup(&cls, 1, &flow, NULL) == &a->cr);
+    n = 0;
+    CLS_FOR_EACH_TARGET(r, cr, &cls, NULL, 3)
+    {
+        ASSERT_EQ(r->id, n == 0 ? 3 : 4);
+        n++;
+    }
+    ASSERT_EQ(n, 2);
+
+    /* Overlaps: in_port=1 and ip overlap at the same priority only. */
+    ASSERT_TRUE(classifier_rule_overlaps(&cls, &m2, 10, 3));
+    ASSERT_TRUE(classifier_rule_overlaps(&cls, &m3, 10, 3));
+    ASSERT_FALSE(classifier_rule_overlaps(&cls, &m3, 11, 3));
+    ASSERT_TRUE(classifier_remove(&cls, &d->cr));
+    ASSERT_FALSE(classifier_rule_overlaps(&cls, &m3, 10, 3));
+    ASSERT_TRUE(classifier_rule_overlaps(&cls, &m1, 10, 3));
+    ASSERT_FALSE(classifier_rule_overlaps(&cls, &m1, 10, 0));
+
+    ASSERT_TRUE(classifier_remove(&cls, &a->cr));
+    ASSERT_TRUE(classifier_remove(&cls, &c->cr));
+    ASSERT_TRUE(classifier_is_empty(&cls));
+    classifier_destroy(&cls);
+    trule_destroy(a);
+    trule_destroy(b);
+    trule_destroy(c);
+    trule_destroy(d);
+}
+
+/* Scale: 100,000 rules over a few masks.  Figures go to the log. */
+TEST(scale_100k)
+{
+    enum { N_RULES = 100000, N_LOOKUPS = 20000, N_ORACLE = 200 };
+    static const size_t shape_fields[][4] = {
+        {4, 9, 11, 0},   /* in_port, dl_type, nw_src. */
+        {4, 9, 12, 0},   /* in_port, dl_type, nw_dst. */
+        {3, 9, 14, 18},  /* reg5, dl_type, nw_proto, tp_dst. */
+        {4, 8, 0, 0},    /* in_port, dl_src. */
+        {9, 11, 12, 14}, /* dl_type, nw_src, nw_dst, nw_proto. */
+        {0, 4, 0, 0},    /* tun_id, in_port. */
+        {9, 12, 17, 18}, /* dl_type, nw_dst, tp_src, tp_dst. */
+        {4, 3, 12, 0},   /* in_port, reg5, nw_dst. */
+    };
+    struct flow *flows = xcalloc(N_LOOKUPS, sizeof *flows);
+    const struct cls_rule **results = xcalloc(N_LOOKUPS, sizeof *results);
+    struct world w;
+    long long int t0, t1, t2, t3;
+    size_t n_conflicts = 0;
+    uint64_t probes0;
+
+    rng_seed(42);
+    tvalues_init();
+    world_init(&w);
+    w.rules = xcalloc(N_RULES, sizeof *w.rules);
+    w.allocated = N_RULES;
+    for (int i = 0; i < N_RULES; i++) {
+        size_t s = rng_range(ARRAY_SIZE(shape_fields));
+        struct match m;
+
+        memset(&m, 0, sizeof m);
+        for (size_t k = 0; k < 4; k++) {
+            size_t f = shape_fields[s][k];
+
+            if (k && !f) {
+                continue;
+            }
+            memset((uint8_t *)&m.wc.masks + tfields[f].ofs, 0xff,
+                   tfields[f].len);
+            rng_bytes((uint8_t *)&m.flow + tfields[f].ofs, tfields[f].len);
+        }
+        if (s == 4) {
+            m.wc.masks.nw_dst = htonl(0xffffff00); /* A prefix. */
+        }
+        w.rules[w.n_rules++] = trule_create(&m, (int)rng_range(1000), i);
+    }
+
+    t0 = time_nsec();
+    for (int i = 0; i < N_RULES; i++) {
+        struct trule *r = w.rules[i];
+
+        if (classifier_insert(&w.cls, &r->cr, 0)) {
+            n_conflicts++;
+        } else {
+            r->in_cls = true;
+            r->seq = w.next_seq++;
+        }
+    }
+    t1 = time_nsec();
+    ASSERT_EQ(classifier_count(&w.cls), N_RULES - n_conflicts);
+    ASSERT_EQ(classifier_n_subtables(&w.cls), ARRAY_SIZE(shape_fields));
+
+    /* Flows that match some rule, with noise elsewhere. */
+    for (int i = 0; i < N_LOOKUPS; i++) {
+        const struct trule *r = w.rules[rng_range(N_RULES)];
+        struct flow noise;
+
+        rng_bytes(&noise, sizeof noise);
+        noise.conj_id = 0;
+        flows[i] = flow_agreeing(&r->cr.match.flow, &r->cr.match.wc, &noise);
+    }
+    probes0 = w.cls.n_subtable_probes;
+    t2 = time_nsec();
+    for (int i = 0; i < N_LOOKUPS; i++) {
+        results[i] = classifier_lookup(&w.cls, 0, &flows[i], NULL);
+    }
+    t3 = time_nsec();
+
+    double insert_ms = (t1 - t0) / 1e6;
+    double lookup_ns = (double)(t3 - t2) / N_LOOKUPS;
+    double probes = ((double)(w.cls.n_subtable_probes - probes0) / N_LOOKUPS);
+    ASSERT_TRUE(probes <= (double)classifier_n_subtables(&w.cls));
+
+    long long int t4 = time_nsec();
+    for (int i = 0; i < N_ORACLE; i++) {
+        CHECK_RULE(results[i], oracle_lookup(&w, 0, &flows[i]));
+    }
+    long long int t5 = time_nsec();
+    double linear_ns = (double)(t5 - t4) / N_ORACLE;
+
+    printf("scale: rules=%zu subtables=%zu insert_ms=%.1f "
+           "lookup_ns=%.0f avg_probes=%.2f linear_scan_ns=%.0f "
+           "speedup=%.0f\n",
+           classifier_count(&w.cls), classifier_n_subtables(&w.cls), insert_ms,
+           lookup_ns, probes, linear_ns, linear_ns / lookup_ns);
+
+    /* Removal of everything through a cursor. */
+    t0 = time_nsec();
+    struct trule *r;
+    size_t n_removed = 0;
+    CLS_FOR_EACH(r, cr, &w.cls)
+    {
+        ASSERT_TRUE(classifier_remove(&w.cls, &r->cr));
+        r->in_cls = false;
+        n_removed++;
+    }
+    t1 = time_nsec();
+    printf("scale: removed=%zu remove_ms=%.1f\n", n_removed, (t1 - t0) / 1e6);
+    ASSERT_EQ(n_removed, N_RULES - n_conflicts);
+    world_destroy(&w);
+    free(flows);
+    free((void *)results);
+}
