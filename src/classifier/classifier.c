@@ -11,6 +11,13 @@
  * up to the end of that stage, so a lookup stops after the first stage no
  * rule agrees with, having compared (and un-wildcarded) only that far.
  *
+ * Prefix tries.  cls->tries holds, per trie field (nw_src, nw_dst), the
+ * prefixes of every distinct match in a subtable whose mask on the field
+ * is a CIDR prefix.  Before hashing a subtable's L3 stage, a lookup that
+ * computes wildcards consults the trie once (per lookup) for the packet's
+ * address; if no prefix of the subtable's length matches, the subtable is
+ * skipped with only the examined address bits un-wildcarded.
+ *
  * Order.  cls->subtables is sorted by 'sort_priority' (descending, ties by
  * creation order).  'sort_priority' is the subtable's max priority as of
  * the last insertion: removals only lower the true maximum, so it stays an
@@ -25,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "classifier/cls-trie.h"
 #include "lib/coverage.h"
 #include "lib/hash.h"
 #include "lib/util.h"
@@ -45,6 +53,16 @@ _Static_assert(offsetof(struct flow, nw_src) % sizeof(uint64_t) == 0,
 _Static_assert(offsetof(struct flow, tp_src) % sizeof(uint64_t) == 0,
                "the L4 stage must start on a 64-bit word");
 _Static_assert(FLOW_U64S <= UINT8_MAX, "word indexes must fit in uint8_t");
+
+/* Prefix tries: fields whose CIDR prefixes a trie indexes. */
+#define CLS_N_TRIES 2
+static const size_t cls_trie_fields[CLS_N_TRIES] = {
+    offsetof(struct flow, nw_src),
+    offsetof(struct flow, nw_dst),
+};
+
+_Static_assert(offsetof(struct flow, nw_dst) < offsetof(struct flow, tp_src),
+               "trie fields must be in the L3 stage");
 
 static const uint8_t cls_stage_ends[CLS_N_STAGES] = {
     CLS_WORD(dl_dst),
@@ -90,12 +108,26 @@ struct cls_subtable {
     unsigned int n_indices;     /* Staged-lookup indices in use. */
     uint8_t index_ends[CLS_N_STAGES - 1];       /* Words covered by each. */
     struct cls_index indices[CLS_N_STAGES - 1]; /* The indices. */
+    uint8_t trie_plen[CLS_N_TRIES]; /* Prefix length of the mask on each
+                                     * trie field, 0 if not a prefix. */
+    bool has_trie;                  /* Some 'trie_plen' is nonzero. */
+    unsigned int l3_start;          /* Words of the mask before L3. */
 };
 
 static inline const uint64_t *
 cls_flow_words(const struct flow *flow)
 {
     return (const uint64_t *)flow;
+}
+
+/* Returns trie field F of FLOW (a flow or a mask), in host order. */
+static inline uint32_t
+cls_trie_value(const struct flow *flow, int f)
+{
+    be32 v;
+
+    memcpy(&v, (const uint8_t *)flow + cls_trie_fields[f], sizeof v);
+    return ntohl(v);
 }
 
 /* Staged-lookup indices. */
@@ -246,6 +278,21 @@ cls_create_subtable(struct classifier *cls, const struct flow_wildcards *mask,
             st->masks[st->n_words] = m[w];
             st->n_words++;
         }
+    }
+
+    /* A trie for every trie field the mask holds a CIDR prefix of. */
+    for (int f = 0; f < CLS_N_TRIES; f++) {
+        uint32_t fm = cls_trie_value(&mask->masks, f);
+        int plen = popcount64(fm);
+
+        if (fm && fm == UINT32_MAX << (32 - plen)) {
+            st->trie_plen[f] = (uint8_t)plen;
+            st->has_trie = true;
+        }
+    }
+    while (st->l3_start < st->n_words &&
+           st->words[st->l3_start] < CLS_WORD(nw_src)) {
+        st->l3_start++;
     }
 
     /* An index for every nonempty stage that is not the last one. */
@@ -507,6 +554,9 @@ classifier_destroy(struct classifier *cls)
     for (size_t i = 0; i < cls->n_slots; i++) {
         cls_destroy_subtable(cls, cls->subtables[i]);
     }
+    for (int f = 0; f < CLS_N_TRIES; f++) {
+        vx_assert(!cls->tries[f]);
+    }
     free(cls->subtables);
     hmap_destroy(&cls->subtables_by_mask);
     memset(cls, 0, sizeof *cls);
@@ -537,11 +587,30 @@ cls_replace_head(struct cls_subtable *st, struct cls_rule *old,
     hmap_insert_fast(&st->rules, &new->hmap_node, hash);
 }
 
+/* Adds (ADD) or removes the distinct match of RULE, in ST, to or from
+ * CLS's prefix tries. */
+static void
+cls_tries_update(struct classifier *cls, const struct cls_subtable *st,
+                 const struct cls_rule *rule, bool add)
+{
+    for (int f = 0; f < CLS_N_TRIES; f++) {
+        if (st->trie_plen[f]) {
+            uint32_t value = cls_trie_value(&rule->match.flow, f);
+
+            if (add) {
+                cls_trie_insert(&cls->tries[f], value, st->trie_plen[f]);
+            } else {
+                cls_trie_remove(&cls->tries[f], value, st->trie_plen[f]);
+            }
+        }
+    }
+}
+
 /* Links RULE into ST's chains: a new chain when HEAD is NULL, otherwise
  * HEAD's chain after every rule of higher or equal priority. */
 static void
-cls_chain_insert(struct cls_subtable *st, struct cls_rule *rule,
-                 struct cls_rule *head, uint32_t hash,
+cls_chain_insert(struct classifier *cls, struct cls_subtable *st,
+                 struct cls_rule *rule, struct cls_rule *head, uint32_t hash,
                  const uint32_t ihash[CLS_N_STAGES - 1])
 {
     if (!head) {
@@ -550,6 +619,7 @@ cls_chain_insert(struct cls_subtable *st, struct cls_rule *rule,
         for (unsigned int i = 0; i < st->n_indices; i++) {
             cls_index_inc(&st->indices[i], ihash[i]);
         }
+        cls_tries_update(cls, st, rule, true);
     } else if (rule->priority > head->priority) {
         rule->next_same = head;
         cls_replace_head(st, head, rule);
@@ -599,7 +669,7 @@ cls_insert__(struct classifier *cls, struct cls_rule *rule,
     rule->seq = cls->next_seq++;
     rule->subtable = st;
     rule->inserted = true;
-    cls_chain_insert(st, rule, head, hash, ihash);
+    cls_chain_insert(cls, st, rule, head, hash, ihash);
     ovs_list_push_back(&st->order, &rule->order_node);
 
     fresh = !st->n_rules;
@@ -708,6 +778,7 @@ classifier_remove(struct classifier *cls, struct cls_rule *rule)
             for (unsigned int i = 0; i < st->n_indices; i++) {
                 cls_index_dec(&st->indices[i], ihash[i]);
             }
+            cls_tries_update(cls, st, rule, false);
         }
     } else {
         struct cls_rule *prev = head;
@@ -748,18 +819,79 @@ cls_rule_beats(const struct cls_rule *a, const struct cls_rule *b)
             (a->priority == b->priority && a->seq < b->seq));
 }
 
-/* Returns the highest-priority rule of ST visible in VERSION that FW
- * matches, or NULL, un-wildcarding in WC the stages it compared. */
-static const struct cls_rule *
-cls_subtable_lookup(const struct cls_subtable *st, cls_version_t version,
-                    const uint64_t *fw, struct flow_wildcards *wc)
+/* A lookup's use of one prefix trie, done on demand. */
+struct cls_trie_ctx {
+    bool done;             /* The trie was looked up. */
+    uint64_t plens;        /* Bit L: a prefix of length L may match. */
+    unsigned int maskbits; /* Address bits that determined 'plens'. */
+};
+
+/* Returns true if the prefix tries show that no rule of ST can match FLOW,
+ * after un-wildcarding in WC the address bits that show it.  Does not
+ * skip when that would take more bits than ST's own prefix, unless WC has
+ * them already (as OVS's check_tries()).  Lookups without WC do not use
+ * the tries: a walk down a large trie costs more than the staged hash
+ * probes it would save, and its only gain is narrower wildcards. */
+static bool
+cls_trie_skip(const struct classifier *cls, const struct cls_subtable *st,
+              const struct flow *flow, struct cls_trie_ctx ctx[CLS_N_TRIES],
+              struct flow_wildcards *wc)
 {
+    for (int f = 0; f < CLS_N_TRIES; f++) {
+        unsigned int plen = st->trie_plen[f];
+        struct cls_trie_ctx *c = &ctx[f];
+        be32 bits, *mask;
+
+        if (!plen) {
+            continue;
+        }
+        if (!c->done) {
+            c->plens = 0;
+            c->maskbits = cls_trie_lookup(cls->tries[f],
+                                          cls_trie_value(flow, f), &c->plens);
+            c->done = true;
+        }
+        if (c->plens & (UINT64_C(1) << plen)) {
+            continue;
+        }
+        bits = htonl(c->maskbits ? UINT32_MAX << (32 - c->maskbits) : 0);
+        mask = (be32 *)((uint8_t *)&wc->masks + cls_trie_fields[f]);
+        if (c->maskbits <= plen || (*mask & bits) == bits) {
+            *mask |= bits;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Returns the highest-priority rule of ST visible in VERSION that FLOW
+ * matches, or NULL, un-wildcarding in WC the stages it compared.  CTX
+ * caches CLS's prefix trie lookups for FLOW. */
+static const struct cls_rule *
+cls_subtable_lookup(const struct classifier *cls,
+                    const struct cls_subtable *st, cls_version_t version,
+                    const struct flow *flow,
+                    struct cls_trie_ctx ctx[CLS_N_TRIES],
+                    struct flow_wildcards *wc)
+{
+    const uint64_t *fw = cls_flow_words(flow);
     const struct cls_rule *head, *rule = NULL;
     unsigned int pos = 0;
     uint32_t basis = 0;
     uint32_t hash;
 
-    for (unsigned int i = 0; i < st->n_indices; i++) {
+    for (unsigned int i = 0; i <= st->n_indices; i++) {
+        /* Before the stage that holds the trie fields, see whether the
+         * tries rule this subtable out.  The address bits they examined
+         * suffice to show it, whatever the earlier stages hold, so those
+         * stay wildcarded. */
+        if (wc && st->has_trie && pos == st->l3_start &&
+            cls_trie_skip(cls, st, flow, ctx, wc)) {
+            return NULL;
+        }
+        if (i == st->n_indices) {
+            break;
+        }
         hash = cls_hash_words(st, fw, &pos, st->index_ends[i], &basis);
         if (!cls_index_count(&st->indices[i], hash)) {
             cls_unwildcard(st, wc, pos);
@@ -931,10 +1063,11 @@ cls_lookup__(const struct classifier *cls, cls_version_t version,
     const struct cls_rule *soft_stub[64];
     const struct cls_rule **soft = soft_stub;
     size_t n_soft = 0, allocated_soft = ARRAY_SIZE(soft_stub);
-    const uint64_t *fw = cls_flow_words(flow);
+    struct cls_trie_ctx ctx[CLS_N_TRIES];
     const struct cls_rule *hard = NULL;
     const struct cls_rule *result;
 
+    memset(ctx, 0, sizeof ctx);
     for (size_t i = 0; i < cls->n_slots; i++) {
         const struct cls_subtable *st = cls->subtables[i];
         const struct cls_rule *match;
@@ -949,7 +1082,7 @@ cls_lookup__(const struct classifier *cls, cls_version_t version,
         }
 
         (*n_probes)++;
-        match = cls_subtable_lookup(st, version, fw, wc);
+        match = cls_subtable_lookup(cls, st, version, flow, ctx, wc);
         if (!match || !cls_rule_beats(match, hard)) {
             continue;
         }

@@ -16,12 +16,14 @@
  * a subtable that misses early only un-wildcards the stages it looked at:
  * metadata, then L2, then L3, then L4, split at dl_dst, nw_src and tp_src
  * in struct flow).  A subtable skipped because of its priority contributes
- * nothing.  The datapath installs a megaflow
- * with exactly that mask, so a later packet that agrees on those bits must
- * get the same answer.  Missing a bit gives wrong answers; adding needless
- * bits only costs cache efficiency.  The randomized oracle test checks
- * both the lookup result against a linear scan and that the mask is
- * sufficient.
+ * nothing.  For nw_src and nw_dst, prefix tries (as OVS's) rule out
+ * subtables whose CIDR prefix length cannot match the packet's address,
+ * un-wildcarding only the leading address bits that show it.  The datapath
+ * installs a megaflow with exactly that mask, so a later packet that agrees on
+ * those bits must get the same answer.  Missing a bit gives wrong answers;
+ * adding needless bits only costs cache efficiency.  The randomized oracle
+ * test checks both the lookup result against a linear scan and that the mask
+ * is sufficient.
  *
  * Conjunctive matches.  A rule whose actions are only conjunction(id,k/n)
  * actions is a "soft" rule: it does not match by itself.  When lookup finds
@@ -90,6 +92,7 @@ struct cls_conjunction {
 };
 
 struct cls_subtable;
+struct cls_trie_node;
 
 /* A rule in a classifier.  Embed it in a larger structure (OVS style). */
 struct cls_rule {
@@ -130,6 +133,7 @@ struct classifier {
                                       * max priority or emptied it. */
     uint64_t next_seq;               /* Insertion counter. */
     uint64_t next_subtable_seq;      /* Subtable creation counter. */
+    struct cls_trie_node *tries[2];  /* Prefix tries on nw_src, nw_dst. */
     uint64_t n_lookups;              /* Calls to classifier_lookup(). */
     uint64_t n_subtable_probes;      /* Subtables probed by them. */
 };
