@@ -683,7 +683,6 @@ cls_insert__(struct classifier *cls, struct cls_rule *rule,
     st->n_rules++;
     cls->n_rules++;
     cls->n_subtables += fresh;
-    cls->n_soft_rules += cls_rule_is_soft(rule);
 
     if (st->max_priority > st->sort_priority) {
         size_t idx = cls->n_slots - 1;
@@ -740,8 +739,6 @@ classifier_replace(struct classifier *cls, struct cls_rule *rule,
     rule->seq = old->seq;
     rule->subtable = st;
     rule->inserted = true;
-    cls->n_soft_rules += cls_rule_is_soft(rule);
-    cls->n_soft_rules -= cls_rule_is_soft(old);
 
     old->subtable = NULL;
     old->next_same = NULL;
@@ -793,7 +790,6 @@ classifier_remove(struct classifier *cls, struct cls_rule *rule)
 
     st->n_rules--;
     cls->n_rules--;
-    cls->n_soft_rules -= cls_rule_is_soft(rule);
     if (!st->n_rules) {
         cls->n_subtables--;
         cls->order_stale = true;

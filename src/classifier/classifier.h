@@ -128,7 +128,6 @@ struct classifier {
     size_t allocated_slots;          /* Allocated size of 'subtables'. */
     size_t n_subtables;              /* Subtables holding rules. */
     size_t n_rules;                  /* Rules, soft ones included. */
-    size_t n_soft_rules;             /* Rules with conjunctions. */
     bool order_stale;                /* Removals changed some subtable's
                                       * max priority or emptied it. */
     uint64_t next_seq;               /* Insertion counter. */
@@ -177,7 +176,8 @@ const struct cls_rule *classifier_insert(struct classifier *,
  * match and priority that classifier_insert() would have reported, if
  * any: that rule is removed from the classifier and returned (the caller
  * owns it again), and RULE takes its place in the dump order and in ties.
- * Returns NULL when nothing was replaced. */
+ * Returns NULL when nothing was replaced.  Two such rules can exist only
+ * if the caller inserted rules at versions above VERSION; that aborts. */
 struct cls_rule *classifier_replace(struct classifier *, struct cls_rule *,
                                     cls_version_t version);
 
