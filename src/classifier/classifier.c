@@ -921,7 +921,7 @@ cls_next_visible(const struct cls_rule *rule, cls_version_t version)
 /* Clauses seen so far for one conjunction id. */
 struct cls_conj_match {
     uint32_t id;      /* Conjunction id. */
-    uint64_t clauses; /* 1-bits: clauses seen or not in the id. */
+    uint64_t clauses; /* 1-bits: clauses seen, and bits >= n_clauses. */
 };
 
 static const struct cls_rule *
