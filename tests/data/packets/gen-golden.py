@@ -110,8 +110,8 @@ def cases():
     yield "vxlan_outer", Ether(src="00:15:5d:bf:ba:50",
                                dst="00:15:5d:bf:ba:4f") / \
         IP(src="172.16.0.31", dst="172.16.0.11") / \
-        UDP(sport=44874, dport=4789) / VXLAN(vni=239) / eth() / ip4() / \
-        ICMP(type=8) / Raw(b"\x00" * 56)
+        UDP(sport=44874, dport=4789) / VXLAN(flags=0x08, vni=239) / \
+        eth() / ip4() / ICMP(type=8) / Raw(b"\x00" * 56)
 
     # E1/E2/E3: VLANs.
     yield "vlan_ipv4_udp", eth() / Dot1Q(vlan=3, prio=5) / u
