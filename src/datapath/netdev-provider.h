@@ -10,10 +10,12 @@
  * captures; a provider only does what is specific to its device.
  *
  * Locking: netdev.c holds a global mutex around open/close and the
- * registry; each device's 'mutex' guards its base members below (and, at
- * the provider's choice, its own).  Callbacks are called without the
- * device's mutex held, so they take it themselves when they touch 'stats'
- * or shared provider state.
+ * registry ('construct' runs under it); each device's 'mutex' guards its
+ * base members below (and, at the provider's choice, its own).
+ * 'set_mtu', 'set_etheraddr' and 'update_flags' are called with the
+ * device's mutex held, so that a change and its record are atomic; every
+ * other callback is called without it and takes it itself to touch
+ * 'stats' or shared provider state.
  */
 #ifndef VX_DATAPATH_NETDEV_PROVIDER_H
 #define VX_DATAPATH_NETDEV_PROVIDER_H 1
@@ -81,14 +83,17 @@ struct netdev_class {
     /* Frees what 'alloc' returned. */
     void (*dealloc)(struct netdev *netdev);
 
-    /* Optional: applies MTU (already range-checked) to the device.  Returns
-     * 0 or a positive errno (MTU unchanged). */
+    /* Optional: applies MTU (already range-checked) to the device, with
+     * NETDEV's mutex held.  Returns 0 or a positive errno (MTU
+     * unchanged). */
     int (*set_mtu)(struct netdev *netdev, int mtu);
 
-    /* Optional: applies the Ethernet address MAC to the device. */
+    /* Optional: applies the Ethernet address MAC to the device, with
+     * NETDEV's mutex held.  Returns 0 or a positive errno. */
     int (*set_etheraddr)(struct netdev *netdev, struct eth_addr mac);
 
-    /* Optional: applies FLAGS (the new complete set) to the device. */
+    /* Optional: applies FLAGS (the new complete set) to the device, with
+     * NETDEV's mutex held.  Returns 0 or a positive errno. */
     int (*update_flags)(struct netdev *netdev, enum netdev_flags flags);
 
     /* Optional: adds device-specific counters to *STATS, which holds the

@@ -302,12 +302,12 @@ netdev_set_mtu(struct netdev *netdev, int mtu)
     if (mtu < NETDEV_MIN_MTU || mtu > NETDEV_MAX_MTU) {
         return EINVAL;
     }
+    netdev_lock(netdev);
     error = netdev->class->set_mtu ? netdev->class->set_mtu(netdev, mtu) : 0;
     if (!error) {
-        netdev_lock(netdev);
         netdev->mtu = mtu;
-        netdev_unlock(netdev);
     }
+    netdev_unlock(netdev);
     return error;
 }
 
@@ -330,13 +330,13 @@ netdev_set_etheraddr(struct netdev *netdev, struct eth_addr mac)
     if (eth_addr_is_multicast(mac)) {
         return EINVAL;
     }
+    netdev_lock(netdev);
     error = (netdev->class->set_etheraddr
              ? netdev->class->set_etheraddr(netdev, mac) : 0);
     if (!error) {
-        netdev_lock(netdev);
         netdev->mac = mac;
-        netdev_unlock(netdev);
     }
+    netdev_unlock(netdev);
     return error;
 }
 
@@ -355,18 +355,19 @@ int
 netdev_update_flags(struct netdev *netdev, enum netdev_flags off,
                     enum netdev_flags on, enum netdev_flags *oldp)
 {
-    enum netdev_flags old = netdev_get_flags(netdev);
-    enum netdev_flags new = (old & ~off) | on;
+    enum netdev_flags old, new;
     int error = 0;
 
+    netdev_lock(netdev);
+    old = netdev->flags;
+    new = (old & ~off) | on;
     if (new != old && netdev->class->update_flags) {
         error = netdev->class->update_flags(netdev, new);
     }
     if (!error) {
-        netdev_lock(netdev);
         netdev->flags = new;
-        netdev_unlock(netdev);
     }
+    netdev_unlock(netdev);
     if (oldp) {
         *oldp = old;
     }
@@ -424,7 +425,6 @@ netdev_rxq_open(struct netdev *netdev, int qid, struct netdev_rxq **rxqp)
     error = (netdev->class->rxq_construct
              ? netdev->class->rxq_construct(rxq) : 0);
     if (error) {
-        rxq->queue_id = -1;
         netdev_lock(netdev);
         netdev->open_rxqs &= ~bit;
         netdev_unlock(netdev);

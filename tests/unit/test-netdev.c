@@ -131,6 +131,13 @@ absent_dealloc(struct netdev *netdev)
 }
 
 static int
+absent_set_mtu(struct netdev *netdev, int mtu)
+{
+    (void) netdev;
+    return mtu > 9000 ? EOPNOTSUPP : 0;
+}
+
+static int
 absent_rxq_recv(struct netdev_rxq *rxq, struct pkt_batch *batch)
 {
     (void) rxq;
@@ -162,6 +169,7 @@ static const struct netdev_class absent_class = {
     .construct = absent_construct,
     .destruct = absent_destruct,
     .dealloc = absent_dealloc,
+    .set_mtu = absent_set_mtu,
     .rxq_recv = absent_rxq_recv,
     .rxq_wait = absent_rxq_wait,
     .send = absent_send,
@@ -187,6 +195,9 @@ TEST(provider_errors_reach_the_caller)
     ASSERT_OK(netdev_open("present", "", &n));
     ASSERT_STR_EQ(netdev_get_type(n), "system");
     ASSERT_EQ(netdev_get_mtu(n), 1500);
+    ASSERT_OK(netdev_set_mtu(n, 9000));
+    ASSERT_EQ(netdev_set_mtu(n, 9001), EOPNOTSUPP);
+    ASSERT_EQ(netdev_get_mtu(n), 9000);
     pkt_batch_init(&batch);
     pkt_batch_add(&batch, make_frame(60, 1));
     ASSERT_EQ(netdev_send(n, 0, &batch, true), EIO);
@@ -440,7 +451,8 @@ TEST(send_observers_and_tx_queue)
     pkt_free(p);
     ASSERT_TRUE(netdev_dummy_pop_tx(n) == NULL);
 
-    /* Too big for the MTU (1500 + 14, + 4 when VLAN tagged): dropped. */
+    /* E5: too big for the MTU (1500 + 14, + 4 when VLAN tagged) or shorter
+     * than an Ethernet header: dropped and counted, never truncated. */
     pkt_batch_add(&batch, make_frame(1514, 1));
     pkt_batch_add(&batch, make_frame(1515, 2));
     p = make_frame(1518, 3);
