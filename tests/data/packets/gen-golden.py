@@ -367,7 +367,12 @@ def canonical_from_ovs(flow_str, tpids):
         elif k == "tcp_flags":
             bits = 0
             for name in v.split("|"):
-                bits |= flags[name] if name in flags else int(name, 0)
+                if name in flags:
+                    bits |= flags[name]
+                elif name.startswith("["):
+                    bits |= int(name.strip("[]"), 16)  # Reserved bits.
+                else:
+                    bits |= int(name, 0)
             f[k] = bits
         else:
             raise ValueError("unknown OVS field %s in %s" % (k, flow_str))
