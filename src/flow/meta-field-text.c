@@ -16,7 +16,7 @@
 
 COVERAGE_DEFINE(mf_parse_error);
 
-#define TNL_PUB_F_MASK FLOW_TNL_F_OAM
+#define TNL_PUB_F_MASK OVS_TNL_F_OAM
 
 static char *
 mf_from_integer_string(const struct mf_field *mf, const char *s,
