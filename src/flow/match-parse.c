@@ -179,6 +179,9 @@ parse_subfield(const char *name, const char *str_value, struct match *match,
     bitwise_copy(&val, field->n_bytes, 0, &value, field->n_bytes, sf.ofs,
                  sf.n_bits);
     bitwise_one(&mask, field->n_bytes, sf.ofs, sf.n_bits);
+    if (!mf_is_mask_valid(field, &mask)) {
+        return xasprintf("%s: invalid mask for field %s", name, field->name);
+    }
     mf_set(field, &value, &mask, match);
     if (!field_usable_of10(field, &mask)) {
         *of10 = false;
@@ -310,6 +313,19 @@ ofp_match_drop_unmet_prereqs(struct match *match)
     }
     match_normalize(match);
 
+    /* ICMP types and codes are 8-bit fields: an encoded match carries
+     * the low byte of tp_src/tp_dst, exactly. */
+    if (icmp4 || icmp6) {
+        if (w->tp_src) {
+            f->tp_src = htons(ntohs(f->tp_src) & 0xff);
+            w->tp_src = htons(UINT16_MAX);
+        }
+        if (w->tp_dst) {
+            f->tp_dst = htons(ntohs(f->tp_dst) & 0xff);
+            w->tp_dst = htons(UINT16_MAX);
+        }
+    }
+
     nd = icmp6 && f->tp_dst == 0
          && (f->tp_src == htons(ND_NEIGHBOR_SOLICIT)
              || f->tp_src == htons(ND_NEIGHBOR_ADVERT));
@@ -434,6 +450,11 @@ ofp_parse_match(const char *s, const struct ofp_port_map *port_map,
             COVERAGE_INC(ofp_parse_match_error);
             goto out;
         }
+    }
+    if (ofp_match_has_unencodable_fields(&m)) {
+        error = xstrdup("no usable protocol");
+        COVERAGE_INC(ofp_parse_match_error);
+        goto out;
     }
     ofp_match_finish(&m, of10);
     *match = m;

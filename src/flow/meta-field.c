@@ -806,8 +806,9 @@ mf_set_value(const struct mf_field *mf, const union mf_value *value,
         match->wc.masks.ipv6_label = htonl(UINT32_MAX);
         return;
     case MFF_TCP_FLAGS:
-        match->flow.tcp_flags = value->be16;
-        match->wc.masks.tcp_flags = htons(UINT16_MAX);
+        /* Only the 12 flag bits exist; an exact match masks just those. */
+        match->flow.tcp_flags = value->be16 & htons(0x0fff);
+        match->wc.masks.tcp_flags = htons(0x0fff);
         return;
     default:
         break;
@@ -841,6 +842,9 @@ mf_set(const struct mf_field *mf, const union mf_value *value,
         break;
     case MFF_CT_STATE:
         m.be32 &= htonl(UINT16_MAX);
+        break;
+    case MFF_TCP_FLAGS:
+        m.be16 &= htons(0x0fff);
         break;
     case MFF_IPV6_LABEL:
         if ((m.be32 & htonl(IPV6_LABEL_MASK)) == htonl(IPV6_LABEL_MASK)) {
