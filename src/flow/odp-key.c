@@ -588,7 +588,8 @@ fmt_tunnel_attr(struct fmt_ctx *c, const struct flow_tnl *key,
         mask_flags = mp->flags | (k.has_id ? OTNL_KEY : 0);
         if (mask_flags) {
             ds_put_cstr(ds, "flags(");
-            fmt_flags_masked(ds, odp_tnl_flag_name, flags, mask_flags, OTNL_ALL);
+            fmt_flags_masked(ds, odp_tnl_flag_name, flags, mask_flags,
+                             OTNL_ALL);
             ds_put_cstr(ds, "),");
         }
     } else {

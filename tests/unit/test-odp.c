@@ -198,11 +198,11 @@ TEST(actions_clone_equal_destroy)
 TEST(key_masked_forms)
 {
     ASSERT_KEY("recirc_id(0),in_port(8),ct_state(-trk),eth(src=fa:16:3e:61:"
-               "21:c6,dst=fa:16:3e:e9:26:5b),eth_type(0x0800),ipv4(src=192.168."
-               "101.85,frag=no)",
+               "21:c6,dst=fa:16:3e:e9:26:5b),eth_type(0x0800),"
+               "ipv4(src=192.168.101.85,frag=no)",
                "recirc_id(0),in_port(8),ct_state(-trk),eth(src=fa:16:3e:61:"
-               "21:c6,dst=fa:16:3e:e9:26:5b),eth_type(0x0800),ipv4(src=192.168."
-               "101.85,frag=no)");
+               "21:c6,dst=fa:16:3e:e9:26:5b),eth_type(0x0800),"
+               "ipv4(src=192.168.101.85,frag=no)");
     /* Attribute order is the kernel's, whatever the input order. */
     ASSERT_KEY("in_port(2),ct_state(+new+trk),recirc_id(0x1),eth(),"
                "eth_type(0x0800),ipv4(frag=no)",
@@ -264,13 +264,15 @@ TEST(key_exact_forms)
                      "00:02),eth_type(0x0800),ipv4(src=10.0.0.1,dst=10.0.0.2,"
                      "proto=1,tos=0,ttl=64,frag=no),icmp(type=8,code=0)");
     ASSERT_EXACT_KEY("in_port(2),eth(src=50:54:00:00:00:01,dst=50:54:00:00:"
-                     "00:02),eth_type(0x8100),vlan(vid=3,pcp=0),encap(eth_type("
-                     "0x0800),ipv4(src=10.0.0.1,dst=10.0.0.2,proto=6,tos=0,"
-                     "ttl=64,frag=no),tcp(src=1,dst=2))",
+                     "00:02),eth_type(0x8100),vlan(vid=3,pcp=0),"
+                     "encap(eth_type(0x0800),ipv4(src=10.0.0.1,"
+                     "dst=10.0.0.2,proto=6,tos=0,ttl=64,frag=no),"
+                     "tcp(src=1,dst=2))",
                      "in_port(2),eth(src=50:54:00:00:00:01,dst=50:54:00:00:"
-                     "00:02),eth_type(0x8100),vlan(vid=3,pcp=0),encap(eth_type("
-                     "0x0800),ipv4(src=10.0.0.1,dst=10.0.0.2,proto=6,tos=0,"
-                     "ttl=64,frag=no),tcp(src=1,dst=2))");
+                     "00:02),eth_type(0x8100),vlan(vid=3,pcp=0),"
+                     "encap(eth_type(0x0800),ipv4(src=10.0.0.1,"
+                     "dst=10.0.0.2,proto=6,tos=0,ttl=64,frag=no),"
+                     "tcp(src=1,dst=2))");
     ASSERT_EXACT_KEY("packet_type(ns=0,id=0),in_port(3),eth(src=50:54:00:00:"
                      "00:01,dst=50:54:00:00:00:02),eth_type(0x86dd),ipv6(src="
                      "fe80::1,dst=fe80::2,label=0,proto=17,tclass=0,hlimit=64,"
@@ -301,7 +303,8 @@ TEST(key_values_land_in_flow)
     ASSERT_HEX_EQ(ntohl(f.tunnel.ip_src), 0xac10000b);
     ASSERT_EQ(f.tunnel.ip_ttl, 64);
     ASSERT_EQ(f.tunnel.flags, FLOW_TNL_F_KEY);
-    ASSERT_EQ(wc.masks.tunnel.flags, FLOW_TNL_F_KEY | FLOW_TNL_F_DONT_FRAGMENT);
+    ASSERT_EQ(wc.masks.tunnel.flags,
+              FLOW_TNL_F_KEY | FLOW_TNL_F_DONT_FRAGMENT);
     ASSERT_EQ(f.in_port, 7);
     ASSERT_EQ(f.ct_state, CS_ESTABLISHED | CS_TRACKED);
     ASSERT_EQ(wc.masks.ct_state, CS_ESTABLISHED | CS_TRACKED);
