@@ -4,6 +4,10 @@
 #                                parse-flow INPUT` prints after "ADD " (the
 #                                canonical match, then the actions)
 #   tests/data/flows/errors.txt  INPUT <TAB> ovs-ofctl's error message
+#   tests/data/flows/flowmods.txt  whole flow-mod lines (keywords, actions,
+#                                the seed's dump-flows lines with port
+#                                numbers for names) <TAB> what ovs-ofctl
+#                                prints after "ADD"
 # Inputs that OVS itself cannot round-trip (its own decode errors) are left
 # out.  Run from anywhere: tests/data/flows/gen.sh (needs ovs-ofctl).
 set -eu
@@ -288,7 +292,6 @@ foo=1
 reg0=0x1ffffffff
 reg0=xyz
 reg0=1/zz
-
 nw_src=1.2.3
 ip,nw_src=1.2.3.4/33
 ip,nw_src=1.2.3.4/-1
@@ -359,6 +362,47 @@ in_port_oxm=65536
 EOF
 }
 
+flowmods() {
+    # The seed's dump-flows lines, ports by number (names need a switch).
+    sed -n 's/^ cookie/cookie/p' "$here/../seed/"ovs-ofctl-dump-flows-*.txt \
+        | sed -e 's/"patch-int"/1/g' -e 's/"vxlan-ac10000b"/2/g' \
+              -e 's/"int-br-provider"/3/g' -e 's/"tap648437e1-0d"/4/g' \
+              -e 's/"int-br-mgmt"/5/g' -e 's/"phy-br-provider"/6/g' \
+              -e 's/"phy-br-mgmt"/7/g'
+    cat <<'EOF'
+table=5,idle_timeout=10,hard_timeout=20,cookie=0x5,send_flow_rem,priority=7,ip actions=drop
+check_overlap,send_flow_rem,priority=5 actions=drop
+send_flow_rem,check_overlap actions=NORMAL
+importance=5 actions=drop
+cookie=0 actions=drop
+cookie=-1 actions=drop
+cookie=0xffffffffffffffff actions=drop
+cookie=0x10,table=255 actions=drop
+table=0 actions=drop
+table=254,priority=0 actions=drop
+idle_timeout=0x10,hard_timeout=010 actions=drop
+idle_timeout=65535,hard_timeout=0 actions=drop
+actions=
+priority=5 action=drop
+priority=5,actions=drop
+actionsX=drop
+ cookie=0x1, duration=1.5s, table=3, n_packets=5, n_bytes=300, idle_timeout=60, idle_age=3, hard_age=4, priority=9,tcp,tp_dst=22 actions=drop
+priority=95,arp,in_port=1 actions=resubmit(,94)
+table=60,priority=100,in_port=4 actions=load:0x4->NXM_NX_REG5[],load:0x3->NXM_NX_REG6[],resubmit(,71)
+table=71,priority=65,ip,reg5=0x4,in_port=4,dl_src=fa:16:3e:61:21:c6,nw_src=192.168.101.85 actions=ct(table=72,zone=NXM_NX_REG6[0..15])
+table=72,priority=40,ct_state=+est,ip,reg5=0x4 actions=ct(commit,zone=NXM_NX_REG6[0..15],exec(load:0x1->NXM_NX_CT_MARK[]))
+table=10,priority=1 actions=learn(table=20,hard_timeout=300,priority=1,cookie=0x8a8d4d7575036c1a,NXM_OF_VLAN_TCI[0..11],NXM_OF_ETH_DST[]=NXM_OF_ETH_SRC[],load:0->NXM_OF_VLAN_TCI[],load:NXM_NX_TUN_ID[]->NXM_NX_TUN_ID[],output:OXM_OF_IN_PORT[]),output:1
+table=22,priority=1,dl_vlan=3 actions=strip_vlan,load:0xef->NXM_NX_TUN_ID[],output:2
+table=4,priority=1,tun_id=0xef actions=mod_vlan_vid:3,resubmit(,10)
+ip actions=output:1,output:LOCAL
+tcp,tp_dst=80 actions=mod_tp_dst:8080,NORMAL
+arp actions=move:NXM_OF_ETH_SRC[]->NXM_OF_ETH_DST[],IN_PORT
+ip actions=set_field:10.0.0.1->ip_dst,output:3
+actions=set_field:5->reg0,goto_table:3
+tcp actions=load:1->NXM_OF_TCP_DST[]
+EOF
+}
+
 tab=$(printf '\t')
 out_ok="$here/match.txt"
 out_err="$here/errors.txt"
@@ -392,6 +436,23 @@ errors | while IFS= read -r line; do
     esac
 done
 
+out_fm="$here/flowmods.txt"
+: > "$out_fm.tmp"
+flowmods | while IFS= read -r line; do
+    out=$(ovs-ofctl -O OpenFlow10 parse-flow "$line" 2>&1 \
+          | grep -v '|ofp_match|\||ofp_port|\||ofp_util|\||ofp_actions|' || true)
+    case "$out" in
+        *'decode error'*|*'no usable protocol'*) continue ;;
+        *'_FLOW_MOD (xid=0x1): ADD'*)
+            printf '%s\t%s\n' "$line" "${out##*): }" >> "$out_fm.tmp" ;;
+        *'ovs-ofctl: '*)
+            printf '%s\t%s\n' "$line" "error: ${out##*ovs-ofctl: }" >> "$out_fm.tmp" ;;
+        *) echo "gen.sh: unexpected output for '$line': $out" >&2; exit 1 ;;
+    esac
+done
+mv "$out_fm.tmp" "$out_fm"
+
 mv "$out_ok.tmp" "$out_ok"
 mv "$out_err.tmp" "$out_err"
-echo "gen.sh: $(wc -l < "$out_ok") flows, $(wc -l < "$out_err") errors"
+echo "gen.sh: $(wc -l < "$out_ok") flows, $(wc -l < "$out_err") errors," \
+     "$(wc -l < "$out_fm") flow-mods"
