@@ -135,6 +135,8 @@ enum mf_prereqs {
     MFP_ND,        /* icmp6 with icmp_type 135 or 136. */
     MFP_ND_SOLICIT,
     MFP_ND_ADVERT,
+    MFP_CT_VALID,  /* ct_state shows a valid connection (+trk with one of
+                    * new/est/rel/rpl/snat/dnat, or +trk-inv). */
 };
 
 /* How a field's value is printed and parsed. */
@@ -145,7 +147,8 @@ enum mf_string {
     MFS_ETHERNET,
     MFS_IPV4,
     MFS_IPV6,
-    MFS_OFP_PORT,   /* Port number or name. */
+    MFS_OFP_PORT,   /* Port number or name (16-bit OpenFlow 1.0). */
+    MFS_OFP_PORT_OXM, /* Port number or name as a 32-bit OF1.1+ port. */
     MFS_FRAG,       /* "no", "yes", "first", "later", "not_later". */
     MFS_TNL_FLAGS,
     MFS_TCP_FLAGS,
@@ -158,8 +161,9 @@ enum mf_maskable {
 
 struct mf_field {
     enum mf_field_id id;
-    const char *name;        /* Preferred name, e.g. "reg5", "dl_src". */
-    const char *extra_name;  /* Alias, e.g. "eth_src", or NULL. */
+    const char *name;        /* OVS's name, e.g. "reg5", "eth_src"; used in
+                              * error messages as ovs-ofctl does. */
+    const char *extra_name;  /* Alias, e.g. "dl_src", or NULL. */
     const char *nxm_name;    /* "NXM_NX_REG5" / "NXM_OF_ETH_SRC", or NULL. */
     const char *oxm_name;    /* "OXM_OF_IN_PORT", or NULL. */
     unsigned int n_bytes;    /* Width of union mf_value used. */
@@ -197,6 +201,11 @@ const struct mf_field *mf_from_id(enum mf_field_id);
 const struct mf_field *mf_from_name(const char *name);
 const struct mf_field *mf_from_name_len(const char *name, size_t len);
 
+/* Looks up a field by its name or alias only ("reg5", "dl_src", not
+ * "NXM_NX_REG5"), as OVS's mf_from_name() does for match fields and
+ * set_field destinations.  Returns NULL if there is none. */
+const struct mf_field *mf_from_field_name(const char *name);
+
 /* Reads FIELD from FLOW into *VALUE. */
 void mf_get_value(const struct mf_field *, const struct flow *,
                   union mf_value *value);
@@ -230,8 +239,17 @@ void mf_set(const struct mf_field *, const union mf_value *value,
 /* Wildcards FIELD entirely in MATCH. */
 void mf_set_wild(const struct mf_field *, struct match *);
 
-/* Returns true if MATCH satisfies FIELD's prerequisites. */
+/* Returns true if FLOW satisfies FIELD's prerequisites (e.g. tcp_dst needs
+ * dl_type IPv4/IPv6, nw_proto 6 and not a later fragment). */
 bool mf_are_prereqs_ok(const struct mf_field *, const struct flow *);
+
+/* Like mf_are_prereqs_ok() for a match: a conntrack tuple field's
+ * "-inv" prerequisite is checked against the match's mask too. */
+bool mf_are_match_prereqs_ok(const struct mf_field *, const struct match *);
+
+/* Returns true if MASK is acceptable for FIELD: anything for a maskable
+ * field, all zeros or all ones otherwise. */
+bool mf_is_mask_valid(const struct mf_field *, const union mf_value *mask);
 
 /* Un-wildcards in WC the fields that FIELD's prerequisites examine in
  * FLOW (dl_type, nw_proto...), as a reader of FIELD must for a correct
@@ -278,13 +296,16 @@ char *mf_check_src(const struct mf_subfield *, const struct match *)
 char *mf_check_dst(const struct mf_subfield *, const struct match *)
     WARN_UNUSED;
 
-/* Reads subfield SF of FLOW into the low bits of *VALUE (zero elsewhere);
- * mf_get_subfield() returns them (SF->n_bits <= 64). */
+/* Reads subfield SF of FLOW into the low bits of *VALUE (zero elsewhere):
+ * the value is right-aligned in all 16 bytes of *VALUE, so bit 0 is the
+ * least significant bit of value->b[15].  mf_get_subfield() returns the
+ * bits as an integer (SF->n_bits <= 64). */
 void mf_read_subfield(const struct mf_subfield *, const struct flow *,
                       union mf_value *value);
 uint64_t mf_get_subfield(const struct mf_subfield *, const struct flow *);
 
-/* Writes the low SF->n_bits bits of X into subfield SF of FLOW. */
+/* Writes the low SF->n_bits bits of X (right-aligned in its 16 bytes, as
+ * mf_read_subfield() produces) into subfield SF of FLOW. */
 void mf_write_subfield_flow(const struct mf_subfield *,
                             const union mf_value *x, struct flow *);
 void mf_set_subfield_flow(const struct mf_subfield *, uint64_t x,
