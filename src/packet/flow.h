@@ -68,6 +68,9 @@ struct flow_tnl {
 #define CS_SRC_NAT 0x40
 #define CS_DST_NAT 0x80
 
+/* dl_type of an 802.3 frame without an LLC/SNAP ethertype. */
+#define FLOW_DL_TYPE_NONE 0x5ff
+
 /* nw_frag bits. */
 #define FLOW_NW_FRAG_ANY (1 << 0)   /* Set for any IP fragment. */
 #define FLOW_NW_FRAG_LATER (1 << 1) /* Set for IP fragment with offset > 0. */
@@ -156,25 +159,65 @@ _Static_assert(sizeof(struct flow) % sizeof(uint64_t) == 0,
                "struct flow must be a whole number of 64-bit words");
 
 /* Offsets of the layers found by extraction, relative to the start of the
- * frame; UINT16_MAX when the layer is absent. */
+ * frame; PKT_LAYER_NONE when the layer is absent (or, in frames over 64 KiB,
+ * starts beyond offset 65534). */
 struct pkt_layers {
-    uint16_t l2_5;    /* First VLAN header (or MPLS), if any. */
-    uint16_t l3;      /* IPv4/IPv6/ARP header. */
-    uint16_t l4;      /* TCP/UDP/ICMP header, only if well-formed. */
-    uint16_t l3_len;  /* IP datagram length from the header (no padding). */
+    uint16_t l2_5;    /* First 802.1Q/802.1ad tag (offset 12) or, in an
+                       * untagged frame, the first MPLS label. */
+    uint16_t l3;      /* First byte after the Ethernet header, VLAN tags,
+                       * LLC/SNAP header and MPLS labels: the IPv4/IPv6/ARP
+                       * header, if any.  Set whenever the frame has a whole
+                       * Ethernet header, as OVS's l3_ofs. */
+    uint16_t l4;      /* First byte after a well-formed IPv4 header or IPv6
+                       * header chain (set for fragments too, as OVS's
+                       * l4_ofs).  The L4 header itself may be truncated:
+                       * the datagram ends at l3 + l3_len. */
+    uint16_t pad;     /* Always zero. */
+    uint32_t l3_len;  /* IP datagram length without Ethernet padding
+                       * (IPv4 total length; IPv6 40 + payload length), or
+                       * 0 when there is no well-formed IP header. */
 };
 
 #define PKT_LAYER_NONE UINT16_MAX
 
 /* Parses the Ethernet frame of SIZE bytes at DATA into the header fields
- * of FLOW (L2 through L4).  Metadata fields of FLOW are left as they are,
- * so callers set tunnel/in_port/regs first or afterwards.  Fills LAYERS
- * when nonnull.  Never reads outside [DATA, DATA + SIZE). */
+ * of FLOW (dl_dst through the end of the struct), with the semantics of
+ * Open vSwitch 3.1's miniflow_extract():
+ *
+ *   - A frame shorter than 14 bytes leaves every header field zero.
+ *   - Up to FLOW_MAX_VLAN_HEADERS 802.1Q/802.1ad tags are parsed, each only
+ *     if the tag and the next ethertype are present; dl_type is the type
+ *     after the last parsed tag (0x8100 for a truncated or third tag).
+ *   - A length field (< 0x600) gives dl_type FLOW_DL_TYPE_NONE unless an
+ *     LLC/SNAP header with OUI 0 carries an ethertype >= 0x600.
+ *   - IPv4 needs IHL >= 5, IHL*4 <= available bytes and IHL*4 <= total
+ *     length <= available bytes; otherwise every L3/L4 field stays zero.
+ *     IPv6 needs 40 bytes and payload length <= available bytes; an
+ *     extension header chain that runs past the payload keeps the
+ *     addresses and label but zeroes tos/ttl/proto/frag and L4.  Bytes
+ *     after the datagram (Ethernet padding, any length) are ignored.
+ *   - Later fragments (nw_frag ANY|LATER) have no L4 fields; an IPv6 later
+ *     fragment has nw_proto 44.
+ *   - TCP needs a data offset >= 5 whose header fits; UDP 8, SCTP 12,
+ *     ICMP/IGMP 8, ICMPv6 8 bytes.  TCP/UDP/SCTP ports go to tp_src/tp_dst,
+ *     ICMP/ICMPv6/IGMP type and code to tp_src/tp_dst.
+ *   - ARP/RARP needs a 28-byte Ethernet/IPv4 ARP header: SPA/TPA go to
+ *     nw_src/nw_dst, the opcode to nw_proto if it is <= 255, SHA/THA to
+ *     arp_sha/arp_tha.
+ *   - ICMPv6 NS/NA with code 0: nd_target and the SLL/TLL options (8 bytes
+ *     each); a repeated SLL or TLL option invalidates target and both
+ *     addresses.
+ *
+ * Metadata fields of FLOW are left as they are, so callers set
+ * tunnel/in_port/regs before or after.  Fills LAYERS when nonnull.  Never
+ * reads outside [DATA, DATA + SIZE); DATA may be null when SIZE is 0. */
 void pkt_flow_extract(const uint8_t *data, size_t size, struct flow *flow,
                       struct pkt_layers *layers);
 
-/* Returns the symmetric 5-tuple hash of FLOW used to choose a tunnel's UDP
- * source port and to spread load: same value for both directions. */
+/* Returns a hash of FLOW's 5-tuple (dl_type, IP addresses, nw_proto and,
+ * for TCP/UDP/SCTP, ports) that is the same for both directions of a
+ * connection, for the tunnel UDP source port and load spreading.  Non-IP
+ * flows hash their Ethernet addresses and type, also symmetrically. */
 uint32_t flow_hash_5tuple(const struct flow *, uint32_t basis);
 
 /* Returns a hash of all of FLOW. */
@@ -203,11 +246,25 @@ flow_vlan_vid(const struct flow *flow)
     return tci & htons(VLAN_CFI) ? (int) (ntohs(tci) & VLAN_VID_MASK) : -1;
 }
 
-/* Builds the bytes of a packet that FLOW describes into BUF of SIZE bytes
- * (Ethernet, VLANs, IPv4/IPv6/ARP, TCP/UDP/ICMP/ICMPv6/ND headers with
- * correct lengths and checksums, then PAYLOAD_LEN zero bytes of payload),
- * as OVS's flow_compose() does for ofproto/trace and netdev-dummy/receive.
- * Returns the frame length, or 0 if SIZE is too small. */
+/* Builds into BUF (SIZE bytes) a frame that pkt_flow_extract() parses as
+ * FLOW's header fields, as OVS's flow_compose() does for ofproto/trace and
+ * netdev-dummy/receive: Ethernet, the VLAN tags whose tci has VLAN_CFI,
+ * then by dl_type:
+ *
+ *   - IPv4 (IHL 5; MF and, for later fragments, offset 800) or IPv6 (a
+ *     fragment header when nw_frag is set), then TCP (data offset 5,
+ *     tcp_flags), UDP, SCTP, ICMP, IGMP or ICMPv6 (NS/NA with nd_target
+ *     and SLL/TLL options for nonzero arp_sha/arp_tha), with correct
+ *     lengths and IPv4/TCP/UDP/ICMP/IGMP/ICMPv6 checksums (SCTP's CRC32c
+ *     is left zero, as in OVS).
+ *   - ARP/RARP for Ethernet/IPv4 with opcode nw_proto and all addresses.
+ *   - FLOW_DL_TYPE_NONE: an 802.3 frame whose length field counts the
+ *     payload.
+ *
+ * PAYLOAD_LEN zero bytes follow where the protocol carries data: UDP, TCP
+ * without SYN/FIN/RST, ICMP/ICMPv6 echo, other IP protocols, IP later
+ * fragments, and non-IP ethertypes.  Returns the frame length, or 0 if
+ * SIZE is too small. */
 size_t flow_compose(const struct flow *flow, size_t payload_len,
                     uint8_t *buf, size_t size);
 

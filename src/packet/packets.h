@@ -83,7 +83,9 @@ eth_addr_to_uint64(struct eth_addr a)
            | ((uint64_t) a.ea[4] << 8) | a.ea[5];
 }
 
-/* Parses "xx:xx:xx:xx:xx:xx" (exactly; hex digits of either case). */
+/* Parses "xx:xx:xx:xx:xx:xx" (exactly: six pairs of hex digits of either
+ * case separated by colons, nothing before or after) into *EA.  Returns true
+ * on success; on failure returns false and leaves *EA unchanged. */
 bool eth_addr_from_string(const char *s, struct eth_addr *ea);
 
 #define ETH_ADDR_LEN 6
@@ -99,6 +101,16 @@ bool eth_addr_from_string(const char *s, struct eth_addr *ea);
 #define ETH_TYPE_MPLS 0x8847
 #define ETH_TYPE_MPLS_MCAST 0x8848
 #define ETH_TYPE_LLDP 0x88cc
+
+/* 802.2 LLC + SNAP header that carries an ethertype in an 802.3 frame:
+ * DSAP 0xaa, SSAP 0xaa, control 3, OUI 00:00:00, then the type. */
+#define LLC_SNAP_HEADER_LEN 8
+#define LLC_DSAP_SNAP 0xaa
+#define LLC_SSAP_SNAP 0xaa
+#define LLC_CNTL_SNAP 3
+
+#define MPLS_HLEN 4
+#define MPLS_BOS_MASK 0x00000100 /* Bottom of stack, in the host-order LSE. */
 
 /* Minimum and maximum 802.3 frame payload for our purposes. */
 #define ETH_PAYLOAD_MIN 46
@@ -161,10 +173,17 @@ struct arp_eth_header {
 #define IP_ECN_MASK 0x03
 #define IP_ECN_CE 0x03
 
+#define IPPROTO_HOPOPTS_ 0
 #define IPPROTO_ICMP_ 1
+#define IPPROTO_IGMP_ 2
 #define IPPROTO_TCP_ 6
 #define IPPROTO_UDP_ 17
+#define IPPROTO_ROUTING_ 43
+#define IPPROTO_FRAGMENT_ 44
+#define IPPROTO_AH_ 51
 #define IPPROTO_ICMPV6_ 58
+#define IPPROTO_NONE_ 59
+#define IPPROTO_DSTOPTS_ 60
 #define IPPROTO_SCTP_ 132
 
 struct ip_header {
@@ -181,6 +200,7 @@ struct ip_header {
 } __attribute__((packed));
 
 #define IPV6_HEADER_LEN 40
+#define IPV6_LABEL_MASK 0x000fffff
 
 struct ip6_header {
     be32 ip6_flow;   /* Version 4 bits, traffic class 8, flow label 20. */
@@ -200,6 +220,15 @@ struct ip6_frag_header {
 
 #define IP6F_OFF_MASK 0xfff8
 #define IP6F_MORE_FRAG 0x0001
+#define IPV6_FRAG_HEADER_LEN 8
+
+/* The first two bytes shared by the hop-by-hop, routing, destination
+ * options and AH extension headers. */
+struct ip6_ext_header {
+    uint8_t ip6e_nxt;  /* Next header. */
+    uint8_t ip6e_len;  /* Length in 8-byte units not counting the first 8
+                        * (AH: in 4-byte units not counting the first 8). */
+} __attribute__((packed));
 
 #define UDP_HEADER_LEN 8
 
@@ -233,6 +262,24 @@ struct tcp_header {
     be16 tcp_winsz;
     be16 tcp_csum;
     be16 tcp_urg;
+} __attribute__((packed));
+
+#define SCTP_HEADER_LEN 12
+
+struct sctp_header {
+    be16 sctp_src;
+    be16 sctp_dst;
+    be32 sctp_vtag;
+    be32 sctp_csum;  /* CRC32c, not the Internet checksum. */
+} __attribute__((packed));
+
+#define IGMP_HEADER_LEN 8
+
+struct igmp_header {
+    uint8_t igmp_type;
+    uint8_t igmp_code;
+    be16 igmp_csum;
+    be32 group;
 } __attribute__((packed));
 
 #define ICMP_HEADER_LEN 8
@@ -275,6 +322,11 @@ struct icmp6_header {
     be16 icmp6_cksum;
 } __attribute__((packed));
 
+/* Bytes of an ICMPv6 message that flow extraction requires: the 4-byte
+ * header above plus the first 4-byte word of the message body (echo id and
+ * sequence, ND flags...), as in OVS (sizeof(struct icmp6_hdr)). */
+#define ICMP6_HEADER_LEN 8
+
 /* Neighbor discovery message (NS/NA) after the 4-byte ICMPv6 header. */
 struct ovs_nd_msg {
     struct icmp6_header icmph;
@@ -284,6 +336,14 @@ struct ovs_nd_msg {
 
 #define ND_OPT_SOURCE_LINKADDR 1
 #define ND_OPT_TARGET_LINKADDR 2
+#define ND_LLA_OPT_LEN 8
+
+/* An ND source/target link-layer address option for Ethernet. */
+struct nd_lla_opt {
+    uint8_t type;         /* ND_OPT_SOURCE_LINKADDR or _TARGET_. */
+    uint8_t len;          /* Length in 8-byte units: 1. */
+    struct eth_addr mac;  /* The link-layer address. */
+} __attribute__((packed));
 
 #define VXLAN_PORT 4789
 #define VXLAN_HLEN 8
@@ -306,12 +366,19 @@ struct vxlan_header {
         ((unsigned int) ((ntohl(ip) >> 8) & 0xff)),                           \
         ((unsigned int) (ntohl(ip) & 0xff))
 
-/* Parses a dotted-quad IPv4 address.  Returns true on success. */
+/* Parses a dotted-quad IPv4 address ("192.168.0.1": four decimal octets
+ * 0...255 without leading zeros, nothing before or after) into *IP (network
+ * order).  Returns true on success; on failure returns false and leaves *IP
+ * unchanged. */
 bool ip_from_string(const char *s, be32 *ip);
 
-/* Returns true if MASK (network order) is a CIDR prefix; stores its length
- * in *PLEN when PLEN is nonnull. */
+/* Returns true if MASK (network order) is a CIDR prefix: some number of
+ * leading 1-bits followed only by 0-bits (0.0.0.0 and 255.255.255.255
+ * included). */
 bool ip_is_cidr(be32 mask);
+
+/* Returns the prefix length (0...32) of CIDR mask MASK (network order), or
+ * -1 if MASK is not a CIDR prefix. */
 int ip_count_cidr_bits(be32 mask);
 
 /* Returns true if every byte of the IPv6 address is zero. */
@@ -329,25 +396,43 @@ ipv6_addr_equals(const struct in6_addr *a, const struct in6_addr *b)
 
 /* Checksums. */
 
-/* Returns the 16-bit ones' complement sum of N bytes at DATA folded into
- * PARTIAL (host order, not inverted). */
+/* Checksums (RFC 1071).  As in Open vSwitch, sums are taken over 16-bit
+ * words read as they are stored in memory, so a partial sum is in no
+ * particular byte order and csum_finish() yields a value to store in the
+ * packet as is.  Partial sums may be chained: only the last call of a chain
+ * may cover an odd number of bytes. */
+
+/* Adds the N bytes at DATA (any alignment) to the partial sum PARTIAL and
+ * returns the new partial sum (folded to 32 bits, not inverted). */
 uint32_t csum_continue(uint32_t partial, const void *data, size_t n);
 
-/* Finishes a partial sum: folds and inverts.  Result is in network order
- * when the data was summed as stored. */
+/* Finishes partial sum PARTIAL: folds it to 16 bits and inverts it.  The
+ * result goes into the packet's checksum field as is. */
 be16 csum_finish(uint32_t partial);
 
-/* Returns the IPv4 header checksum of N bytes at DATA. */
+/* Returns the Internet checksum of the N bytes at DATA, e.g. an IPv4 header
+ * whose checksum field is zero.  Summing a header that includes a correct
+ * checksum gives 0. */
 be16 csum(const void *data, size_t n);
 
-/* Returns the partial sum of the IPv4 / IPv6 pseudo-header. */
+/* Returns the partial sum of the IPv4 pseudo-header of IP (addresses,
+ * protocol and L4 length = tot_len - IHL*4), to be continued over the L4
+ * header and payload. */
 uint32_t packet_csum_pseudoheader(const struct ip_header *ip);
+
+/* Returns the partial sum of the IPv6 pseudo-header (RFC 8200 8.1) for the
+ * addresses of IP6, upper-layer protocol L4_PROTO and upper-layer length
+ * L4_LEN in bytes. */
 uint32_t packet_csum_pseudoheader6(const struct ip6_header *ip6,
                                    uint8_t l4_proto, uint32_t l4_len);
 
-/* Incrementally updates checksum CSUM after a 16-/32-bit field changed
- * from OLD to NEW (RFC 1624). */
+/* Returns checksum CSUM updated for a 16-bit field of the summed data that
+ * changed from OLD to NEW_ (RFC 1624 eqn. 3), all three as stored in the
+ * packet.  The result and a full recomputation agree up to the ones'
+ * complement representation of zero (0x0000 vs 0xffff). */
 be16 recalc_csum16(be16 csum, be16 old, be16 new_);
+
+/* Like recalc_csum16() for a 32-bit field (e.g. an IPv4 address). */
 be16 recalc_csum32(be16 csum, be32 old, be32 new_);
 
 #endif /* VX_PACKET_PACKETS_H */

@@ -34,14 +34,22 @@
 struct pkt_md {
     uint32_t recirc_id;        /* Recirculation id; 0 on the first pass. */
     uint32_t dp_hash;          /* Hash computed by the datapath. */
-    uint32_t skb_priority;
-    uint32_t pkt_mark;
+    uint32_t skb_priority;     /* QoS priority. */
+    uint32_t pkt_mark;         /* Packet mark. */
     uint32_t in_port;          /* Datapath input port number. */
     uint8_t ct_state;          /* CS_* bits; 0 if never tracked. */
-    bool ct_orig_tuple_ipv6;
-    uint16_t ct_zone;
-    uint32_t ct_mark;
-    uint64_t ct_label[2];
+    bool ct_orig_tuple_ipv6;   /* The original-direction tuple is IPv6 (and
+                                * not in the ct_nw_* members below). */
+    uint16_t ct_zone;          /* Conntrack zone of the last ct(). */
+    uint32_t ct_mark;          /* Conntrack mark. */
+    uint64_t ct_label[2];      /* Conntrack label, [0] = low 64 bits. */
+    uint8_t ct_nw_proto;       /* Original-direction IP protocol, 0 if
+                                * unknown. */
+    be32 ct_nw_src;            /* Original-direction IPv4 source, set by
+                                * conntrack with ct_state. */
+    be32 ct_nw_dst;            /* Original-direction IPv4 destination. */
+    be16 ct_tp_src;            /* Original-direction L4 source port. */
+    be16 ct_tp_dst;            /* Original-direction L4 destination port. */
     void *ct_conn;             /* Conntrack entry of the last ct(), cache
                                 * for recirculation (owned by conntrack). */
     bool ct_reply;             /* Packet is in the reply direction. */
@@ -64,15 +72,17 @@ struct pkt {
     uint32_t allocated;        /* Bytes at 'base'. */
     uint32_t data_ofs;         /* Offset of the frame from 'base'. */
     uint32_t size;             /* Frame length. */
-    struct pkt_layers layers;  /* Valid after pkt_extract(). */
+    struct pkt_layers layers;  /* Valid after pkt_extract(); all
+                                * PKT_LAYER_NONE before. */
     uint32_t hash;             /* RSS-style hash, valid if 'hash_valid'. */
-    bool hash_valid;
+    bool hash_valid;           /* Whether 'hash' is set. */
     bool from_pool;            /* Returned to 'pool' by pkt_free(). */
     struct pkt_pool *pool;     /* Owning pool, if from_pool. */
     struct pkt_md md;          /* Metadata. */
     struct pkt_offload ol;     /* Offload state. */
 };
 
+/* Up to PKT_BATCH_SIZE packets moved through a datapath stage together. */
 struct pkt_batch {
     size_t count;                        /* Packets in use. */
     struct pkt *pkts[PKT_BATCH_SIZE];    /* The packets. */
@@ -102,53 +112,68 @@ pkt_tailroom(const struct pkt *p)
     return p->allocated - p->data_ofs - p->size;
 }
 
-/* Allocates a packet with room for SIZE bytes of frame plus headroom, with
- * size 0.  Control plane only. */
+/* Allocates a packet with room for SIZE bytes of frame plus PKT_HEADROOM
+ * bytes of headroom, with size 0, zero metadata and no layers.  Control
+ * plane only (uses xmalloc). */
 struct pkt *pkt_new(size_t size);
 
-/* Returns a new packet holding a copy of SIZE bytes at DATA. */
+/* Returns a new packet (pkt_new()) holding a copy of SIZE bytes at DATA. */
 struct pkt *pkt_clone_data(const void *data, size_t size);
 
-/* Returns a deep copy of P (data, metadata, layers). */
+/* Returns a deep copy of P (data, metadata, layers, hash, offload state)
+ * allocated with pkt_new(), whatever P's origin. */
 struct pkt *pkt_clone(const struct pkt *p);
 
-/* Frees P: back to its pool, or free() for pkt_new() packets. */
+/* Frees P: back to its pool (never calling free()), or free() for
+ * pkt_new()/pkt_clone() packets.  P may be NULL. */
 void pkt_free(struct pkt *p);
 
-/* Prepends N bytes (uninitialised) and returns a pointer to them.  Uses
- * headroom; moves the data if there is not enough (slow path only). */
+/* Prepends N bytes (uninitialised) and returns a pointer to them (the new
+ * start of the frame).  Uses headroom; without enough, slides the frame
+ * within the buffer or, if the buffer is too small, moves it to a larger
+ * malloc()ed one (slow path only, counted as pkt_realloc; a pool packet
+ * gets its pool buffer back when freed).  Layer offsets are not updated. */
 void *pkt_push_uninit(struct pkt *p, size_t n);
 
-/* Removes N bytes from the front and returns the new start. */
+/* Removes N bytes (at most the frame size) from the front and returns the
+ * new start.  Layer offsets are not updated. */
 void *pkt_pull(struct pkt *p, size_t n);
 
-/* Appends N bytes (uninitialised) at the end and returns them. */
+/* Appends N bytes (uninitialised) at the end and returns them, growing the
+ * buffer as pkt_push_uninit() does when the tailroom is too small. */
 void *pkt_put_uninit(struct pkt *p, size_t n);
 
 /* Appends N bytes copied from DATA. */
 void pkt_put(struct pkt *p, const void *data, size_t n);
 
-/* Sets the frame length to SIZE (<= allocated - data_ofs). */
+/* Sets the frame length to SIZE (<= allocated - data_ofs, asserted). */
 void pkt_set_size(struct pkt *p, uint32_t size);
 
 /* Extracts the frame into FLOW (header fields from the bytes, metadata
  * left as in FLOW) and caches the layer offsets in P. */
 void pkt_extract(struct pkt *p, struct flow *flow);
 
-/* Copies P's metadata into the metadata fields of FLOW (tunnel, recirc
- * id, ct_*, mark, priority, dp_hash); in_port is copied as the datapath
- * port number. */
+/* Copies MD into the metadata fields of FLOW (tunnel, recirc id, ct_*,
+ * mark, priority, dp_hash); in_port is copied as the datapath port number.
+ * As in OVS, the original-direction tuple (ct_nw_src and the like) is copied only for a
+ * tracked (ct_state != 0) IPv4 tuple and zeroed otherwise. */
 void pkt_md_to_flow(const struct pkt_md *md, struct flow *flow);
 
-/* Packet pools: N buffers of BUF_SIZE bytes each allocated up front. */
+/* Creates a pool of N packets whose buffers of BUF_SIZE bytes each
+ * (PKT_HEADROOM of headroom included; BUF_SIZE > PKT_HEADROOM) are all
+ * allocated up front. */
 struct pkt_pool *pkt_pool_create(size_t n, size_t buf_size);
+
+/* Destroys POOL.  Every packet must have been returned (asserted). */
 void pkt_pool_destroy(struct pkt_pool *);
 
-/* Returns a packet of size 0 with default headroom, or NULL when the pool
- * is empty (the caller drops and counts). */
+/* Returns a packet of size 0 with PKT_HEADROOM of headroom, zero metadata
+ * and no layers, or NULL when the pool is empty (the caller drops and
+ * counts; pkt_pool_exhausted is counted here too).  Never allocates.
+ * pkt_free() gives the packet back. */
 struct pkt *pkt_pool_get(struct pkt_pool *);
 
-/* Number of free buffers in the pool. */
+/* Returns the number of free packets in the pool. */
 size_t pkt_pool_available(const struct pkt_pool *);
 
 static inline void
@@ -170,7 +195,7 @@ pkt_batch_is_full(const struct pkt_batch *b)
     return b->count >= PKT_BATCH_SIZE;
 }
 
-/* Frees every packet in B and empties it. */
+/* Frees every packet in B (pkt_free()) and empties it. */
 void pkt_batch_free(struct pkt_batch *b);
 
 #endif /* VX_PACKET_PKT_H */
