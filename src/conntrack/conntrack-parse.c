@@ -23,75 +23,20 @@
 #define CT_IPPROTO_AH 51
 #define CT_IPPROTO_DSTOPTS 60
 
-/* Adds N bytes at P to the ones'-complement sum SUM, 16 bits at a time in
- * memory order.  P must start at an even offset of the summed data. */
-static uint64_t
-csum_add(uint64_t sum, const uint8_t *p, size_t n)
-{
-    while (n >= 4) {
-        uint32_t w;
-
-        memcpy(&w, p, 4);
-        sum += w;
-        p += 4;
-        n -= 4;
-    }
-    if (n >= 2) {
-        uint16_t w;
-
-        memcpy(&w, p, 2);
-        sum += w;
-        p += 2;
-        n -= 2;
-    }
-    if (n) {
-        uint8_t last[2] = { p[0], 0 };
-        uint16_t w;
-
-        memcpy(&w, last, 2);
-        sum += w;
-    }
-    return sum;
-}
-
-/* Returns true if SUM, the ones'-complement sum of data that includes its
- * own checksum, verifies. */
-static bool
-csum_ok(uint64_t sum)
-{
-    while (sum >> 16) {
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    return sum == 0xffff;
-}
-
 /* Returns true if the L4_SIZE bytes at L4 of protocol PROTO carry a valid
- * checksum with the pseudo-header of the IP header at L3. */
+ * checksum with the pseudo-header of the IP header at L3 (an IPv4 header
+ * whose total length covers exactly the L4 bytes, or an IPv6 header). */
 static bool
 l4_csum_ok(const uint8_t *l3, be16 dl_type, uint8_t proto, const uint8_t *l4,
            size_t l4_size)
 {
-    uint8_t ph[40];
-    size_t ph_len;
+    uint32_t partial;
 
-    if (dl_type == htons(ETH_TYPE_IP)) {
-        memcpy(ph, l3 + 12, 8);
-        ph[8] = 0;
-        ph[9] = proto;
-        ph[10] = l4_size >> 8;
-        ph[11] = l4_size;
-        ph_len = 12;
-    } else {
-        memcpy(ph, l3 + 8, 32);
-        ph[32] = l4_size >> 24;
-        ph[33] = l4_size >> 16;
-        ph[34] = l4_size >> 8;
-        ph[35] = l4_size;
-        ph[36] = ph[37] = ph[38] = 0;
-        ph[39] = proto;
-        ph_len = 40;
-    }
-    return csum_ok(csum_add(csum_add(0, ph, ph_len), l4, l4_size));
+    partial = (dl_type == htons(ETH_TYPE_IP)
+               ? packet_csum_pseudoheader((const struct ip_header *) l3)
+               : packet_csum_pseudoheader6((const struct ip6_header *) l3,
+                                           proto, l4_size));
+    return !csum_finish(csum_continue(partial, l4, l4_size));
 }
 
 /* Parses the IPv4 header at DATA (SIZE bytes available) into KEY's
@@ -123,7 +68,7 @@ parse_ipv4(const uint8_t *data, size_t size, bool outer, struct ct_key *key,
     if (IP_IS_FRAGMENT(ip.ip_frag_off)) {
         return CT_PARSE_FRAGMENT;
     }
-    if (outer && !csum_ok(csum_add(0, data, *hlen))) {
+    if (outer && csum(data, *hlen)) {
         return CT_PARSE_L3_CSUM;
     }
     key->src.addr.ipv4 = ip.ip_src;
@@ -388,8 +333,8 @@ parse_l4(struct ct_packet *p, const uint8_t *l3, bool csum_trusted)
             return CT_PARSE_MALFORMED;
         }
         if (!csum_trusted
-            && !(v4 ? csum_ok(csum_add(0, l4, size))
-                    : l4_csum_ok(l3, key->dl_type, IPPROTO_ICMPV6_, l4,
+            && (v4 ? csum(l4, size) != 0
+                   : !l4_csum_ok(l3, key->dl_type, IPPROTO_ICMPV6_, l4,
                                  size))) {
             return CT_PARSE_L4_CSUM;
         }

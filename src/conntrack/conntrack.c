@@ -291,11 +291,12 @@ conn_apply_exec(struct ct_conn *conn, const struct ct_exec *args)
     }
 }
 
-/* Writes the verdict STATE for ZONE into PKT's metadata, with the mark and
- * label of CONN (whose lock the caller holds), if any. */
+/* Writes the verdict STATE for ZONE into PKT's metadata, with the mark,
+ * label and original-direction tuple of CONN (whose lock the caller holds)
+ * if there is one, else the tuple of KEY if nonnull. */
 static void
 write_md(struct pkt *pkt, uint8_t state, uint16_t zone,
-         const struct ct_conn *conn)
+         const struct ct_conn *conn, const struct ct_key *key)
 {
     struct pkt_md *md = &pkt->md;
 
@@ -306,13 +307,29 @@ write_md(struct pkt *pkt, uint8_t state, uint16_t zone,
     md->ct_label[1] = conn ? conn->label[1] : 0;
     md->ct_conn = (void *) conn;
     md->ct_reply = (state & CS_REPLY_DIR) != 0;
+
+    if (conn) {
+        key = &conn->key;
+    }
+    md->ct_orig_tuple_ipv6 = key && key->dl_type == htons(ETH_TYPE_IPV6);
+    md->ct_nw_src = key && !md->ct_orig_tuple_ipv6 ? key->src.addr.ipv4 : 0;
+    md->ct_nw_dst = key && !md->ct_orig_tuple_ipv6 ? key->dst.addr.ipv4 : 0;
+    md->ct_nw_proto = key ? key->nw_proto : 0;
+    if (key && ct_key_class(key) == CT_CLASS_ICMP) {
+        /* As OVS: the ICMP type and code of the original direction. */
+        md->ct_tp_src = htons(key->src.icmp_type);
+        md->ct_tp_dst = htons(key->src.icmp_code);
+    } else {
+        md->ct_tp_src = key ? key->src.port : 0;
+        md->ct_tp_dst = key ? key->dst.port : 0;
+    }
 }
 
 static void
 write_md_invalid(struct conntrack *ct, struct pkt *pkt, uint16_t zone)
 {
     stat_inc(&ct->n_invalid);
-    write_md(pkt, CS_INVALID, zone, NULL);
+    write_md(pkt, CS_INVALID, zone, NULL, NULL);
 }
 
 /* Runs the existing connection CONN (which P's key matched, in the reply
@@ -355,7 +372,7 @@ process_existing(struct conntrack *ct, struct pkt *pkt,
     if (args->commit) {
         conn_apply_exec(conn, args);
     }
-    write_md(pkt, state, args->zone, conn);
+    write_md(pkt, state, args->zone, conn, NULL);
     pthread_spin_unlock(&conn->lock);
     return true;
 }
@@ -413,7 +430,7 @@ commit_new(struct conntrack *ct, struct pkt *pkt, const struct ct_packet *p,
 
     z = zone_lookup(ct, args->zone);
     if (!limits_allow(ct, z)) {
-        write_md(pkt, CS_NEW, args->zone, NULL);
+        write_md(pkt, CS_NEW, args->zone, NULL, &p->key);
         goto out;
     }
     if (!z) {
@@ -432,7 +449,7 @@ commit_new(struct conntrack *ct, struct pkt *pkt, const struct ct_packet *p,
     z->n_conns++;
     atomic_fetch_add_explicit(&ct->n_conns, 1, memory_order_relaxed);
     stat_inc(&ct->n_created);
-    write_md(pkt, CS_NEW, args->zone, conn);
+    write_md(pkt, CS_NEW, args->zone, conn, NULL);
 
 out:
     pthread_rwlock_unlock(&s->rwlock);
@@ -514,7 +531,7 @@ process_one(struct conntrack *ct, struct pkt *pkt, be16 dl_type,
         COVERAGE_INC(conntrack_invalid_new);
         write_md_invalid(ct, pkt, args->zone);
     } else if (!args->commit) {
-        write_md(pkt, CS_NEW, args->zone, NULL);
+        write_md(pkt, CS_NEW, args->zone, NULL, &p.key);
     } else {
         commit_new(ct, pkt, &p, hash, s, args, now);
     }
@@ -550,6 +567,9 @@ conntrack_clear(struct pkt *pkt)
     md->ct_conn = NULL;
     md->ct_reply = false;
     md->ct_orig_tuple_ipv6 = false;
+    md->ct_nw_proto = 0;
+    md->ct_nw_src = md->ct_nw_dst = 0;
+    md->ct_tp_src = md->ct_tp_dst = 0;
 }
 
 /* Deletes the connections of stripe S for which MATCH returns true, taking

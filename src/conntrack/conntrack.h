@@ -151,8 +151,12 @@ void conntrack_destroy(struct conntrack *ct);
  * (FLOW->dl_type selects IPv4/IPv6; PKT->layers.l3 must be the offset of
  * the IP header).  NOW is the monotonic time in milliseconds.  Sets
  * PKT->md.ct_state (CS_TRACKED plus the verdict), ct_zone, ct_mark,
- * ct_label, ct_reply and ct_conn; the previous ct_* metadata is replaced.
- * Reads the packet bytes only within [pkt_data(PKT), + pkt_size(PKT)). */
+ * ct_label, ct_reply, ct_conn and the original-direction tuple
+ * (ct_nw_proto, ct_tp_src/ct_tp_dst, and ct_nw_src/ct_nw_dst for IPv4 or
+ * ct_orig_tuple_ipv6 for IPv6) of the connection, or of the packet itself
+ * when it is +new without a connection, zero when +inv without one; the
+ * previous ct_* metadata is replaced.  Reads the packet bytes only within
+ * [pkt_data(PKT), + pkt_size(PKT)). */
 void conntrack_execute(struct conntrack *ct, struct pkt *pkt,
                        const struct flow *flow, const struct ct_exec *args,
                        long long now);
@@ -163,7 +167,7 @@ void conntrack_execute_batch(struct conntrack *ct, struct pkt_batch *batch,
                              be16 dl_type, const struct ct_exec *args,
                              long long now);
 
-/* The ct_clear action: forgets PKT's conntrack metadata. */
+/* The ct_clear action: zeroes PKT's conntrack metadata. */
 void conntrack_clear(struct pkt *pkt);
 
 /* Frees connections that have expired at NOW, continuing from where the

@@ -332,6 +332,110 @@ TEST(udp_first_multiple_bidir)
     conntrack_destroy(ct);
 }
 
+TEST(original_direction_tuple)
+{
+    struct conntrack *ct = conntrack_create();
+    struct ct_frame f, u;
+    be32 a, b;
+
+    inet_pton(AF_INET, A, &a);
+    inet_pton(AF_INET, B, &b);
+
+    /* Uncommitted +new: the packet's own tuple. */
+    ct_frame_udp(&u, A, B, 5000, 53);
+    ASSERT_STR_EQ(ct_run(ct, &u, 0, false, T0), "+new+trk");
+    ASSERT_EQ(u.pkt.md.ct_nw_proto, IPPROTO_UDP_);
+    ASSERT_HEX_EQ(u.pkt.md.ct_nw_src, a);
+    ASSERT_HEX_EQ(u.pkt.md.ct_nw_dst, b);
+    ASSERT_EQ(ntohs(u.pkt.md.ct_tp_src), 5000);
+    ASSERT_EQ(ntohs(u.pkt.md.ct_tp_dst), 53);
+    ASSERT_FALSE(u.pkt.md.ct_orig_tuple_ipv6);
+
+    /* A reply and a related error report the original direction. */
+    ct_run(ct, &u, 0, true, T0);
+    ct_frame_udp(&f, B, A, 53, 5000);
+    ASSERT_STR_EQ(ct_run(ct, &f, 0, false, T0), "+est+rpl+trk");
+    ASSERT_HEX_EQ(f.pkt.md.ct_nw_src, a);
+    ASSERT_EQ(ntohs(f.pkt.md.ct_tp_src), 5000);
+    ct_frame_icmp_error(&f, R, A, 3, 3, &u, 28);
+    ASSERT_STR_EQ(ct_run(ct, &f, 0, false, T0), "+rel+rpl+trk");
+    ASSERT_EQ(f.pkt.md.ct_nw_proto, IPPROTO_UDP_);
+    ASSERT_HEX_EQ(f.pkt.md.ct_nw_dst, b);
+    ASSERT_EQ(ntohs(f.pkt.md.ct_tp_dst), 53);
+
+    /* ICMP: type and code in the port fields. */
+    ct_frame_icmp(&f, B, A, 8, 0, 77);
+    ASSERT_STR_EQ(ct_run(ct, &f, 0, true, T0), "+new+trk");
+    ct_frame_icmp(&f, A, B, 0, 0, 77);
+    ASSERT_STR_EQ(ct_run(ct, &f, 0, false, T0), "+est+rpl+trk");
+    ASSERT_EQ(f.pkt.md.ct_nw_proto, IPPROTO_ICMP_);
+    ASSERT_HEX_EQ(f.pkt.md.ct_nw_src, b);
+    ASSERT_EQ(ntohs(f.pkt.md.ct_tp_src), 8);
+    ASSERT_EQ(ntohs(f.pkt.md.ct_tp_dst), 0);
+
+    /* IPv6: flagged, no IPv4 addresses. */
+    ct_frame_udp(&f, A6, B6, 5000, 53);
+    ASSERT_STR_EQ(ct_run(ct, &f, 0, false, T0), "+new+trk");
+    ASSERT_TRUE(f.pkt.md.ct_orig_tuple_ipv6);
+    ASSERT_EQ(f.pkt.md.ct_nw_src, 0);
+    ASSERT_EQ(ntohs(f.pkt.md.ct_tp_src), 5000);
+
+    /* Invalid without a connection: all zero. */
+    ct_frame_icmp(&f, A, B, 0, 0, 99);
+    ASSERT_STR_EQ(ct_run(ct, &f, 0, false, T0), "+inv+trk");
+    ASSERT_EQ(f.pkt.md.ct_nw_proto, 0);
+    ASSERT_EQ(f.pkt.md.ct_nw_src, 0);
+    ASSERT_EQ(f.pkt.md.ct_tp_src, 0);
+    ASSERT_FALSE(f.pkt.md.ct_orig_tuple_ipv6);
+
+    conntrack_clear(&u.pkt);
+    ASSERT_EQ(u.pkt.md.ct_nw_src, 0);
+    ASSERT_EQ(u.pkt.md.ct_tp_src, 0);
+    conntrack_destroy(ct);
+}
+
+TEST(frames_extracted_by_the_packet_layer)
+{
+    struct conntrack *ct = conntrack_create();
+    struct ct_exec commit = { .zone = 3, .commit = true };
+    struct ct_exec lookup = { .zone = 3 };
+    struct ct_frame f;
+    struct flow flow;
+    struct pkt *p;
+
+    /* A VLAN-tagged TCP SYN, extracted as the datapath would. */
+    ct_frame_tcp(&f, A, B, 1000, 80, TCP_SYN, 100, 0, 0);
+    p = pkt_new(f.len + 4);
+    pkt_put(p, f.buf, 12);
+    pkt_put(p, "\x81\x00\x00\x03", 4);
+    pkt_put(p, f.buf + 12, f.len - 12);
+    memset(&flow, 0, sizeof flow);
+    pkt_extract(p, &flow);
+    ASSERT_EQ(p->layers.l3, 18);
+    conntrack_execute(ct, p, &flow, &commit, T0);
+    ASSERT_STR_EQ(state_str(p->md.ct_state), "+new+trk");
+    pkt_free(p);
+
+    /* The untagged SYN-ACK, padded to the Ethernet minimum. */
+    ct_frame_tcp(&f, B, A, 80, 1000, TCP_SYN | TCP_ACK, 500, 101, 0);
+    p = pkt_new(ETH_TOTAL_MIN);
+    pkt_put(p, f.buf, f.len);
+    memset(pkt_put_uninit(p, ETH_TOTAL_MIN - f.len), 0, ETH_TOTAL_MIN - f.len);
+    memset(&flow, 0, sizeof flow);
+    pkt_extract(p, &flow);
+    conntrack_execute(ct, p, &flow, &lookup, T0);
+    ASSERT_STR_EQ(state_str(p->md.ct_state), "+est+rpl+trk");
+
+    /* Metadata travels into the flow of the recirculated packet. */
+    pkt_md_to_flow(&p->md, &flow);
+    ASSERT_EQ(flow.ct_state, CS_TRACKED | CS_ESTABLISHED | CS_REPLY_DIR);
+    ASSERT_EQ(flow.ct_zone, 3);
+    ASSERT_EQ(flow.ct_nw_proto, IPPROTO_TCP_);
+    ASSERT_EQ(ntohs(flow.ct_tp_src), 1000);
+    pkt_free(p);
+    conntrack_destroy(ct);
+}
+
 TEST(udp_checksums_ports_lengths)
 {
     struct conntrack *ct = conntrack_create();
