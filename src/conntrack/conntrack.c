@@ -402,6 +402,51 @@ limits_allow(struct conntrack *ct, const struct ct_zone *z)
     return true;
 }
 
+/* Deletes the connections of stripe S for which MATCH returns true.
+ * Returns the number deleted and adds the number visited to *VISITED.
+ * Requires ct->mutex and S write-locked. */
+static size_t
+stripe_delete_if__(struct conntrack *ct, struct ct_stripe *s,
+                   bool (*match)(const struct ct_conn *, const void *aux),
+                   const void *aux, size_t *visited)
+{
+    struct ct_conn *conn, *next;
+    size_t n = 0;
+
+    HMAP_FOR_EACH_SAFE (conn, next, node, &s->conns) {
+        ++*visited;
+        if (match(conn, aux)) {
+            conn_delete(ct, s, conn);
+            n++;
+        }
+    }
+    return n;
+}
+
+/* Same as stripe_delete_if__(), taking the locks. */
+static size_t
+stripe_delete_if(struct conntrack *ct, struct ct_stripe *s,
+                 bool (*match)(const struct ct_conn *, const void *aux),
+                 const void *aux, size_t *visited)
+{
+    size_t n;
+
+    pthread_mutex_lock(&ct->mutex);
+    pthread_rwlock_wrlock(&s->rwlock);
+    n = stripe_delete_if__(ct, s, match, aux, visited);
+    pthread_rwlock_unlock(&s->rwlock);
+    pthread_mutex_unlock(&ct->mutex);
+    return n;
+}
+
+static bool
+match_expired(const struct ct_conn *conn, const void *now_)
+{
+    const long long *now = now_;
+
+    return conn_expired(conn, *now);
+}
+
 /* Commits a connection for the +new packet P (hash HASH, stripe S) and
  * writes the verdict to PKT.  Takes the table mutex and S's write lock. */
 static void
@@ -428,6 +473,15 @@ commit_new(struct conntrack *ct, struct pkt *pkt, const struct ct_packet *p,
         conn_delete(ct, s, conn);
     }
 
+    if (atomic_load_explicit(&ct->n_conns, memory_order_relaxed)
+        >= atomic_load_explicit(&ct->maxconns, memory_order_relaxed)) {
+        /* At the limit: reclaim what has expired in this stripe rather
+         * than wait for the sweeper. */
+        size_t visited = 0, n;
+
+        n = stripe_delete_if__(ct, s, match_expired, &now, &visited);
+        atomic_fetch_add_explicit(&ct->n_expired, n, memory_order_relaxed);
+    }
     z = zone_lookup(ct, args->zone);
     if (!limits_allow(ct, z)) {
         write_md(pkt, CS_NEW, args->zone, NULL, &p->key);
@@ -570,39 +624,6 @@ conntrack_clear(struct pkt *pkt)
     md->ct_nw_proto = 0;
     md->ct_nw_src = md->ct_nw_dst = 0;
     md->ct_tp_src = md->ct_tp_dst = 0;
-}
-
-/* Deletes the connections of stripe S for which MATCH returns true, taking
- * the locks.  Returns the number deleted and adds the number visited to
- * *VISITED. */
-static size_t
-stripe_delete_if(struct conntrack *ct, struct ct_stripe *s,
-                 bool (*match)(const struct ct_conn *, const void *aux),
-                 const void *aux, size_t *visited)
-{
-    struct ct_conn *conn, *next;
-    size_t n = 0;
-
-    pthread_mutex_lock(&ct->mutex);
-    pthread_rwlock_wrlock(&s->rwlock);
-    HMAP_FOR_EACH_SAFE (conn, next, node, &s->conns) {
-        ++*visited;
-        if (match(conn, aux)) {
-            conn_delete(ct, s, conn);
-            n++;
-        }
-    }
-    pthread_rwlock_unlock(&s->rwlock);
-    pthread_mutex_unlock(&ct->mutex);
-    return n;
-}
-
-static bool
-match_expired(const struct ct_conn *conn, const void *now_)
-{
-    const long long *now = now_;
-
-    return conn_expired(conn, *now);
 }
 
 size_t

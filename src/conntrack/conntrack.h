@@ -47,7 +47,9 @@
  * new connection is not committed (the packet is still +new), the event is
  * counted (coverage conntrack_full / conntrack_zone_full and
  * struct ct_stats), and existing connections keep working.  A limit of 0
- * admits nothing.
+ * admits nothing.  Counts include expired connections not yet freed; a
+ * commit at the global limit first frees the expired connections of the
+ * hash stripe it lands in.
  *
  * Design
  * ------

@@ -961,6 +961,39 @@ TEST(global_limit)
     conntrack_destroy(ct);
 }
 
+TEST(full_table_reclaims_expired_entries)
+{
+    struct conntrack *ct = conntrack_create();
+    struct ct_stats stats;
+    struct ct_frame f;
+    int i;
+
+    conntrack_set_maxconns(ct, 1);
+    ct_frame_udp(&f, A, B, 5000, 53);
+    ASSERT_STR_EQ(ct_run(ct, &f, 0, true, T0), "+new+trk");
+    /* Not yet expired: nothing is admitted. */
+    ct_frame_udp(&f, A, B, 5001, 53);
+    ct_run(ct, &f, 0, true, T0 + 59999);
+    ASSERT_TRUE(f.pkt.md.ct_conn == NULL);
+
+    /* Expired but not swept: a commit that lands in the same stripe
+     * reclaims it (one of 256 stripes: 5000 tries miss with probability
+     * 3e-9). */
+    for (i = 0; i < 5000; i++) {
+        ct_frame_udp(&f, A, B, 6000 + i, 53);
+        ct_run(ct, &f, 0, true, T0 + 60000);
+        if (f.pkt.md.ct_conn) {
+            break;
+        }
+    }
+    ASSERT_LT(i, 5000);
+    ASSERT_EQ(conntrack_count(ct), 1);
+    conntrack_get_stats(ct, &stats);
+    ASSERT_EQ(stats.n_expired, 1);
+    ASSERT_EQ(stats.n_full, i + 1);
+    conntrack_destroy(ct);
+}
+
 TEST(zone_limits)
 {
     struct conntrack *ct = conntrack_create();
