@@ -1,7 +1,10 @@
 /*
  * conntrack-parse.c: turns an IP datagram into a conntrack key, validating
  * every length it relies on and the checksums, as OVS's conn_key_extract()
- * does.  Pure functions over (bytes, length).
+ * does.  Like OVS (and the flow extractor), it does not check the IP
+ * version nibble: the Ethernet type says which header it is, and an
+ * embedded header is read as the outer one's version.  Pure functions over
+ * (bytes, length).
  */
 #include "conntrack/conntrack-private.h"
 
@@ -55,8 +58,7 @@ parse_ipv4(const uint8_t *data, size_t size, bool outer, struct ct_key *key,
     }
     memcpy(&ip, data, sizeof ip);
     *hlen = IP_IHL(ip.ip_ihl_ver) * 4;
-    if (IP_VER(ip.ip_ihl_ver) != 4 || *hlen < IP_HEADER_LEN
-        || *hlen > size) {
+    if (*hlen < IP_HEADER_LEN || *hlen > size) {
         return CT_PARSE_MALFORMED;
     }
     if (outer) {
@@ -93,9 +95,6 @@ parse_ipv6(const uint8_t *data, size_t size, bool outer, struct ct_key *key,
         return CT_PARSE_MALFORMED;
     }
     memcpy(&ip6, data, sizeof ip6);
-    if ((ntohl(ip6.ip6_flow) >> 28) != 6) {
-        return CT_PARSE_MALFORMED;
-    }
     if (outer) {
         *tot_len = IPV6_HEADER_LEN + ntohs(ip6.ip6_plen);
         if (*tot_len > size) {

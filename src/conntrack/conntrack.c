@@ -721,7 +721,11 @@ conntrack_set_zone_limit(struct conntrack *ct, int32_t zone, uint32_t limit)
         z->limit = limit;
     }
     pthread_mutex_unlock(&ct->mutex);
-    VLOG_INFO("zone %"PRId32" limit set to %"PRIu32, zone, limit);
+    if (zone == CT_ZONE_DEFAULT) {
+        VLOG_INFO("default zone limit set to %"PRIu32, limit);
+    } else {
+        VLOG_INFO("zone %"PRId32" limit set to %"PRIu32, zone, limit);
+    }
     return 0;
 }
 
