@@ -1,0 +1,873 @@
+/*
+ * conntrack.c: the connection table, ct() execution, limits, expiry and
+ * flushing.  See conntrack.h for the design and the locking rules.
+ */
+#include "conntrack/conntrack.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "conntrack/conntrack-private.h"
+#include "lib/coverage.h"
+#include "lib/hash.h"
+#include "lib/vlog.h"
+#include "packet/flow.h"
+#include "packet/pkt.h"
+
+VLOG_DEFINE_THIS_MODULE(conntrack);
+
+COVERAGE_DEFINE(conntrack_full);
+COVERAGE_DEFINE(conntrack_zone_full);
+COVERAGE_DEFINE(conntrack_malformed);
+COVERAGE_DEFINE(conntrack_l3csum_err);
+COVERAGE_DEFINE(conntrack_l4csum_err);
+COVERAGE_DEFINE(conntrack_fragment);
+COVERAGE_DEFINE(conntrack_related_miss);
+COVERAGE_DEFINE(conntrack_invalid_new);
+COVERAGE_DEFINE(conntrack_invalid_state);
+
+/* The table is striped into 2**CT_STRIPE_BITS hash maps, indexed by the
+ * high bits of the key hash (the maps use the low bits). */
+#define CT_STRIPE_BITS 8
+#define CT_N_STRIPES (1u << CT_STRIPE_BITS)
+
+/* conntrack_run() stops after the stripe in which it has visited this many
+ * connections. */
+#define CT_SWEEP_VISIT_MAX 65536
+
+/* One stripe of the table, padded so that two stripes' locks never share
+ * a cache line. */
+struct ct_stripe {
+    union {
+        struct {
+            pthread_rwlock_t rwlock;   /* Protects 'conns'. */
+            struct hmap conns;         /* Contains struct ct_conn. */
+        };
+        uint8_t pad[128];              /* Padding to two cache lines. */
+    };
+};
+
+_Static_assert(sizeof(struct ct_stripe) == 128, "struct ct_stripe overflows");
+
+/* Accounting and limit of one zone.  Exists while the zone has
+ * connections or a limit.  All members are protected by the table
+ * mutex. */
+struct ct_zone {
+    struct hmap_node node;     /* In struct conntrack 'zones'. */
+    uint16_t zone;             /* Zone number. */
+    bool has_limit;            /* A limit is configured. */
+    uint32_t limit;            /* The limit, if 'has_limit'. */
+    uint32_t n_conns;          /* Connections of this zone in the table. */
+};
+
+struct conntrack {
+    pthread_mutex_t mutex;     /* Taken to insert or remove connections;
+                                * protects the members up to 'maxconns'. */
+    struct hmap zones;         /* Contains struct ct_zone by zone hash. */
+    bool has_default_limit;    /* A default zone limit is configured. */
+    uint32_t default_limit;    /* It, if 'has_default_limit'. */
+    unsigned int sweep_cursor; /* Next stripe conntrack_run() visits. */
+    uint32_t hash_basis;       /* Random basis of key hashes. */
+
+    _Atomic uint32_t maxconns;   /* Global limit. */
+    _Atomic bool tcp_seq_chk;    /* TCP window checks enabled. */
+    _Atomic size_t n_conns;      /* Connections in the table; changed only
+                                  * under 'mutex'. */
+
+    /* Statistics (see struct ct_stats). */
+    _Atomic uint64_t n_created;
+    _Atomic uint64_t n_expired;
+    _Atomic uint64_t n_flushed;
+    _Atomic uint64_t n_full;
+    _Atomic uint64_t n_zone_full;
+    _Atomic uint64_t n_invalid;
+    _Atomic uint64_t n_l3csum_err;
+    _Atomic uint64_t n_l4csum_err;
+    _Atomic uint64_t n_fragments;
+
+    struct ct_stripe stripes[CT_N_STRIPES]; /* The table. */
+};
+
+static void
+stat_inc(_Atomic uint64_t *stat)
+{
+    atomic_fetch_add_explicit(stat, 1, memory_order_relaxed);
+}
+
+static uint64_t
+stat_get(const _Atomic uint64_t *stat)
+{
+    return atomic_load_explicit(stat, memory_order_relaxed);
+}
+
+static uint32_t
+random_basis(void)
+{
+    uint32_t basis;
+
+    if (getrandom(&basis, sizeof basis, GRND_NONBLOCK) != sizeof basis) {
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        basis = hash_int((uint32_t) ts.tv_nsec ^ (uint32_t) getpid(),
+                         (uint32_t) ts.tv_sec);
+    }
+    return basis;
+}
+
+struct conntrack *
+conntrack_create(void)
+{
+    struct conntrack *ct = xzalloc(sizeof *ct);
+    pthread_rwlockattr_t attr;
+
+    pthread_mutex_init(&ct->mutex, NULL);
+    hmap_init(&ct->zones);
+    ct->hash_basis = random_basis();
+    atomic_init(&ct->maxconns, CT_DEFAULT_MAXCONNS);
+    atomic_init(&ct->tcp_seq_chk, true);
+    atomic_init(&ct->n_conns, 0);
+
+    /* Writers (insertions, the sweeper) must not starve under a steady
+     * stream of readers. */
+    pthread_rwlockattr_init(&attr);
+    pthread_rwlockattr_setkind_np(&attr,
+                                  PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+    for (size_t i = 0; i < CT_N_STRIPES; i++) {
+        pthread_rwlock_init(&ct->stripes[i].rwlock, &attr);
+        hmap_init(&ct->stripes[i].conns);
+    }
+    pthread_rwlockattr_destroy(&attr);
+    return ct;
+}
+
+static void
+conn_free(struct ct_conn *conn)
+{
+    pthread_spin_destroy(&conn->lock);
+    free(conn);
+}
+
+void
+conntrack_destroy(struct conntrack *ct)
+{
+    struct ct_zone *zone;
+
+    if (!ct) {
+        return;
+    }
+    for (size_t i = 0; i < CT_N_STRIPES; i++) {
+        struct ct_stripe *s = &ct->stripes[i];
+        struct ct_conn *conn;
+
+        HMAP_FOR_EACH_POP (conn, node, &s->conns) {
+            conn_free(conn);
+        }
+        hmap_destroy(&s->conns);
+        pthread_rwlock_destroy(&s->rwlock);
+    }
+    HMAP_FOR_EACH_POP (zone, node, &ct->zones) {
+        free(zone);
+    }
+    hmap_destroy(&ct->zones);
+    pthread_mutex_destroy(&ct->mutex);
+    free(ct);
+}
+
+static struct ct_stripe *
+stripe_for_hash(struct conntrack *ct, uint32_t hash)
+{
+    return &ct->stripes[hash >> (32 - CT_STRIPE_BITS)];
+}
+
+static bool
+conn_expired(const struct ct_conn *conn, long long now)
+{
+    return now >= atomic_load_explicit(&conn->expiration,
+                                       memory_order_relaxed);
+}
+
+/* Returns the connection of stripe S (locked) whose original or reply key
+ * is KEY, with hash HASH, and stores in *REPLY whether KEY is the reply
+ * key.  With EXPIRED_TOO, expired connections match as well; otherwise
+ * they are ignored. */
+static struct ct_conn *
+stripe_lookup(struct ct_stripe *s, const struct ct_key *key, uint32_t hash,
+              long long now, bool expired_too, bool *reply)
+{
+    struct ct_conn *conn;
+
+    HMAP_FOR_EACH_WITH_HASH (conn, node, hash, &s->conns) {
+        bool is_reply;
+
+        if (!memcmp(&conn->key, key, sizeof *key)) {
+            is_reply = false;
+        } else if (!memcmp(&conn->rev_key, key, sizeof *key)) {
+            is_reply = true;
+        } else {
+            continue;
+        }
+        if (expired_too || !conn_expired(conn, now)) {
+            *reply = is_reply;
+            return conn;
+        }
+    }
+    return NULL;
+}
+
+static struct ct_zone *
+zone_lookup(const struct conntrack *ct, uint16_t zone)
+{
+    struct ct_zone *z;
+
+    HMAP_FOR_EACH_WITH_HASH (z, node, hash_int(zone, 0), &ct->zones) {
+        if (z->zone == zone) {
+            return z;
+        }
+    }
+    return NULL;
+}
+
+/* Returns the zone entry of ZONE, creating it if needed.  Requires
+ * ct->mutex. */
+static struct ct_zone *
+zone_get(struct conntrack *ct, uint16_t zone)
+{
+    struct ct_zone *z = zone_lookup(ct, zone);
+
+    if (!z) {
+        z = xzalloc(sizeof *z);
+        z->zone = zone;
+        hmap_insert(&ct->zones, &z->node, hash_int(zone, 0));
+    }
+    return z;
+}
+
+/* Frees Z if it has neither connections nor a limit.  Requires
+ * ct->mutex. */
+static void
+zone_release(struct conntrack *ct, struct ct_zone *z)
+{
+    if (!z->n_conns && !z->has_limit) {
+        hmap_remove(&ct->zones, &z->node);
+        free(z);
+    }
+}
+
+/* Removes CONN from stripe S and frees it.  Requires ct->mutex and S
+ * write-locked. */
+static void
+conn_delete(struct conntrack *ct, struct ct_stripe *s, struct ct_conn *conn)
+{
+    hmap_remove(&s->conns, &conn->node);
+    conn->zone->n_conns--;
+    zone_release(ct, conn->zone);
+    atomic_fetch_sub_explicit(&ct->n_conns, 1, memory_order_relaxed);
+    conn_free(conn);
+}
+
+/* Makes CONN invisible to lookups; it is freed by conntrack_run() or when
+ * a connection with its key is created.  Requires CONN->lock. */
+static void
+conn_force_expire(struct ct_conn *conn)
+{
+    atomic_store_explicit(&conn->expiration, LLONG_MIN,
+                          memory_order_relaxed);
+}
+
+/* Applies the mark and label of ARGS to CONN.  Requires CONN->lock. */
+static void
+conn_apply_exec(struct ct_conn *conn, const struct ct_exec *args)
+{
+    conn->mark = ((conn->mark & ~args->mark_mask)
+                  | (args->mark_value & args->mark_mask));
+    for (int i = 0; i < 2; i++) {
+        conn->label[i] = ((conn->label[i] & ~args->label_mask[i])
+                          | (args->label_value[i] & args->label_mask[i]));
+    }
+}
+
+/* Writes the verdict STATE for ZONE into PKT's metadata, with the mark,
+ * label and original-direction tuple of CONN (whose lock the caller holds)
+ * if there is one, else the tuple of KEY if nonnull. */
+static void
+write_md(struct pkt *pkt, uint8_t state, uint16_t zone,
+         const struct ct_conn *conn, const struct ct_key *key)
+{
+    struct pkt_md *md = &pkt->md;
+
+    md->ct_state = state | CS_TRACKED;
+    md->ct_zone = zone;
+    md->ct_mark = conn ? conn->mark : 0;
+    md->ct_label[0] = conn ? conn->label[0] : 0;
+    md->ct_label[1] = conn ? conn->label[1] : 0;
+    md->ct_conn = (void *) conn;
+    md->ct_reply = (state & CS_REPLY_DIR) != 0;
+
+    if (conn) {
+        key = &conn->key;
+    }
+    md->ct_orig_tuple_ipv6 = key && key->dl_type == htons(ETH_TYPE_IPV6);
+    md->ct_nw_src = key && !md->ct_orig_tuple_ipv6 ? key->src.addr.ipv4 : 0;
+    md->ct_nw_dst = key && !md->ct_orig_tuple_ipv6 ? key->dst.addr.ipv4 : 0;
+    md->ct_nw_proto = key ? key->nw_proto : 0;
+    if (key && ct_key_class(key) == CT_CLASS_ICMP) {
+        /* As OVS: the ICMP type and code of the original direction. */
+        md->ct_tp_src = htons(key->src.icmp_type);
+        md->ct_tp_dst = htons(key->src.icmp_code);
+    } else {
+        md->ct_tp_src = key ? key->src.port : 0;
+        md->ct_tp_dst = key ? key->dst.port : 0;
+    }
+}
+
+static void
+write_md_invalid(struct conntrack *ct, struct pkt *pkt, uint16_t zone)
+{
+    stat_inc(&ct->n_invalid);
+    write_md(pkt, CS_INVALID, zone, NULL, NULL);
+}
+
+/* Runs the existing connection CONN (which P's key matched, in the reply
+ * direction if REPLY) on P and writes the verdict to PKT.  Returns false,
+ * without writing anything, if P starts a new connection that replaces
+ * CONN; CONN is then expired.  Requires CONN's stripe to be locked. */
+static bool
+process_existing(struct conntrack *ct, struct pkt *pkt,
+                 const struct ct_packet *p, struct ct_conn *conn, bool reply,
+                 const struct ct_exec *args, long long now)
+{
+    uint8_t state;
+
+    pthread_spin_lock(&conn->lock);
+    if (p->related) {
+        state = CS_RELATED | (reply ? CS_REPLY_DIR : 0);
+    } else {
+        bool seq_chk = atomic_load_explicit(&ct->tcp_seq_chk,
+                                            memory_order_relaxed);
+
+        switch (ct_conn_update(conn, p, reply, seq_chk, now)) {
+        case CT_UPDATE_VALID:
+            state = CS_ESTABLISHED | (reply ? CS_REPLY_DIR : 0);
+            break;
+        case CT_UPDATE_VALID_NEW:
+            state = CS_NEW;
+            break;
+        case CT_UPDATE_NEW:
+            conn_force_expire(conn);
+            pthread_spin_unlock(&conn->lock);
+            return false;
+        case CT_UPDATE_INVALID:
+        default:
+            COVERAGE_INC(conntrack_invalid_state);
+            stat_inc(&ct->n_invalid);
+            state = CS_INVALID;
+            break;
+        }
+    }
+    if (args->commit) {
+        conn_apply_exec(conn, args);
+    }
+    write_md(pkt, state, args->zone, conn, NULL);
+    pthread_spin_unlock(&conn->lock);
+    return true;
+}
+
+/* Returns true if a new connection may be added to the zone whose entry
+ * is Z (null if the zone has neither connections nor a limit), and counts
+ * the refusal otherwise.  Requires ct->mutex. */
+static bool
+limits_allow(struct conntrack *ct, const struct ct_zone *z)
+{
+    size_t n = atomic_load_explicit(&ct->n_conns, memory_order_relaxed);
+    uint32_t count = z ? z->n_conns : 0;
+
+    if (n >= atomic_load_explicit(&ct->maxconns, memory_order_relaxed)) {
+        COVERAGE_INC(conntrack_full);
+        stat_inc(&ct->n_full);
+        return false;
+    }
+    bool has_limit = (z && z->has_limit) || ct->has_default_limit;
+    uint32_t limit = z && z->has_limit ? z->limit : ct->default_limit;
+
+    if (has_limit && count >= limit) {
+        COVERAGE_INC(conntrack_zone_full);
+        stat_inc(&ct->n_zone_full);
+        return false;
+    }
+    return true;
+}
+
+/* Deletes the connections of stripe S for which MATCH returns true.
+ * Returns the number deleted and adds the number visited to *VISITED.
+ * Requires ct->mutex and S write-locked. */
+static size_t
+stripe_delete_if__(struct conntrack *ct, struct ct_stripe *s,
+                   bool (*match)(const struct ct_conn *, const void *aux),
+                   const void *aux, size_t *visited)
+{
+    struct ct_conn *conn, *next;
+    size_t n = 0;
+
+    HMAP_FOR_EACH_SAFE (conn, next, node, &s->conns) {
+        ++*visited;
+        if (match(conn, aux)) {
+            conn_delete(ct, s, conn);
+            n++;
+        }
+    }
+    return n;
+}
+
+/* Same as stripe_delete_if__(), taking the locks. */
+static size_t
+stripe_delete_if(struct conntrack *ct, struct ct_stripe *s,
+                 bool (*match)(const struct ct_conn *, const void *aux),
+                 const void *aux, size_t *visited)
+{
+    size_t n;
+
+    pthread_mutex_lock(&ct->mutex);
+    pthread_rwlock_wrlock(&s->rwlock);
+    n = stripe_delete_if__(ct, s, match, aux, visited);
+    pthread_rwlock_unlock(&s->rwlock);
+    pthread_mutex_unlock(&ct->mutex);
+    return n;
+}
+
+static bool
+match_expired(const struct ct_conn *conn, const void *now_)
+{
+    const long long *now = now_;
+
+    return conn_expired(conn, *now);
+}
+
+/* Commits a connection for the +new packet P (hash HASH, stripe S) and
+ * writes the verdict to PKT.  Takes the table mutex and S's write lock. */
+static void
+commit_new(struct conntrack *ct, struct pkt *pkt, const struct ct_packet *p,
+           uint32_t hash, struct ct_stripe *s, const struct ct_exec *args,
+           long long now)
+{
+    struct ct_conn *conn;
+    struct ct_zone *z;
+    bool reply;
+
+    pthread_mutex_lock(&ct->mutex);
+    pthread_rwlock_wrlock(&s->rwlock);
+
+    /* Drop expired connections with this key, so that there is never more
+     * than one entry per key; another thread may also have committed the
+     * connection since our lookup. */
+    while ((conn = stripe_lookup(s, &p->key, hash, now, true, &reply))) {
+        if (!conn_expired(conn, now)) {
+            if (process_existing(ct, pkt, p, conn, reply, args, now)) {
+                goto out;
+            }
+        }
+        conn_delete(ct, s, conn);
+    }
+
+    if (atomic_load_explicit(&ct->n_conns, memory_order_relaxed)
+        >= atomic_load_explicit(&ct->maxconns, memory_order_relaxed)) {
+        /* At the limit: reclaim what has expired in this stripe rather
+         * than wait for the sweeper. */
+        size_t visited = 0, n;
+
+        n = stripe_delete_if__(ct, s, match_expired, &now, &visited);
+        atomic_fetch_add_explicit(&ct->n_expired, n, memory_order_relaxed);
+    }
+    z = zone_lookup(ct, args->zone);
+    if (!limits_allow(ct, z)) {
+        write_md(pkt, CS_NEW, args->zone, NULL, &p->key);
+        goto out;
+    }
+    if (!z) {
+        z = zone_get(ct, args->zone);
+    }
+
+    conn = xzalloc(sizeof *conn);
+    conn->key = p->key;
+    conn->rev_key = p->key;
+    ct_key_reverse(&conn->rev_key);
+    conn->zone = z;
+    pthread_spin_init(&conn->lock, PTHREAD_PROCESS_PRIVATE);
+    ct_conn_init(conn, p, now);
+    conn_apply_exec(conn, args);
+    hmap_insert(&s->conns, &conn->node, hash);
+    z->n_conns++;
+    atomic_fetch_add_explicit(&ct->n_conns, 1, memory_order_relaxed);
+    stat_inc(&ct->n_created);
+    write_md(pkt, CS_NEW, args->zone, conn, NULL);
+
+out:
+    pthread_rwlock_unlock(&s->rwlock);
+    pthread_mutex_unlock(&ct->mutex);
+}
+
+/* Counts parse failure R and marks PKT invalid. */
+static void
+parse_failed(struct conntrack *ct, struct pkt *pkt, enum ct_parse_result r,
+             uint16_t zone)
+{
+    switch (r) {
+    case CT_PARSE_L3_CSUM:
+        COVERAGE_INC(conntrack_l3csum_err);
+        stat_inc(&ct->n_l3csum_err);
+        break;
+    case CT_PARSE_L4_CSUM:
+        COVERAGE_INC(conntrack_l4csum_err);
+        stat_inc(&ct->n_l4csum_err);
+        break;
+    case CT_PARSE_FRAGMENT:
+        COVERAGE_INC(conntrack_fragment);
+        stat_inc(&ct->n_fragments);
+        break;
+    case CT_PARSE_MALFORMED:
+    case CT_PARSE_OK:
+    default:
+        COVERAGE_INC(conntrack_malformed);
+        break;
+    }
+    write_md_invalid(ct, pkt, zone);
+}
+
+static void
+process_one(struct conntrack *ct, struct pkt *pkt, be16 dl_type,
+            const struct ct_exec *args, long long now)
+{
+    uint16_t l3 = pkt->layers.l3;
+    enum ct_parse_result r;
+    struct ct_stripe *s;
+    struct ct_packet p;
+    struct ct_conn *conn;
+    uint32_t hash;
+    bool reply;
+
+    if (l3 == PKT_LAYER_NONE || l3 > pkt_size(pkt)) {
+        parse_failed(ct, pkt, CT_PARSE_MALFORMED, args->zone);
+        return;
+    }
+    r = ct_parse(pkt_data(pkt) + l3, pkt_size(pkt) - l3, dl_type,
+                 args->zone, pkt->ol.csum_partial, &p);
+    if (r != CT_PARSE_OK) {
+        parse_failed(ct, pkt, r, args->zone);
+        return;
+    }
+
+    hash = ct_key_hash(&p.key, ct->hash_basis);
+    s = stripe_for_hash(ct, hash);
+    pthread_rwlock_rdlock(&s->rwlock);
+    conn = stripe_lookup(s, &p.key, hash, now, false, &reply);
+    if (conn) {
+        if (args->force && args->commit && reply) {
+            /* ct(force): the connection is reborn in this direction. */
+            pthread_spin_lock(&conn->lock);
+            conn_force_expire(conn);
+            pthread_spin_unlock(&conn->lock);
+        } else if (process_existing(ct, pkt, &p, conn, reply, args, now)) {
+            pthread_rwlock_unlock(&s->rwlock);
+            return;
+        }
+    }
+    pthread_rwlock_unlock(&s->rwlock);
+
+    if (p.related) {
+        /* An ICMP error for no connection we know. */
+        COVERAGE_INC(conntrack_related_miss);
+        write_md_invalid(ct, pkt, args->zone);
+    } else if (!ct_valid_new(&p)) {
+        COVERAGE_INC(conntrack_invalid_new);
+        write_md_invalid(ct, pkt, args->zone);
+    } else if (!args->commit) {
+        write_md(pkt, CS_NEW, args->zone, NULL, &p.key);
+    } else {
+        commit_new(ct, pkt, &p, hash, s, args, now);
+    }
+}
+
+void
+conntrack_execute(struct conntrack *ct, struct pkt *pkt,
+                  const struct flow *flow, const struct ct_exec *args,
+                  long long now)
+{
+    process_one(ct, pkt, flow->dl_type, args, now);
+}
+
+void
+conntrack_execute_batch(struct conntrack *ct, struct pkt_batch *batch,
+                        be16 dl_type, const struct ct_exec *args,
+                        long long now)
+{
+    for (size_t i = 0; i < batch->count; i++) {
+        process_one(ct, batch->pkts[i], dl_type, args, now);
+    }
+}
+
+void
+conntrack_clear(struct pkt *pkt)
+{
+    struct pkt_md *md = &pkt->md;
+
+    md->ct_state = 0;
+    md->ct_zone = 0;
+    md->ct_mark = 0;
+    md->ct_label[0] = md->ct_label[1] = 0;
+    md->ct_conn = NULL;
+    md->ct_reply = false;
+    md->ct_orig_tuple_ipv6 = false;
+    md->ct_nw_proto = 0;
+    md->ct_nw_src = md->ct_nw_dst = 0;
+    md->ct_tp_src = md->ct_tp_dst = 0;
+}
+
+size_t
+conntrack_run(struct conntrack *ct, long long now)
+{
+    size_t visited = 0, n = 0;
+
+    for (size_t i = 0; i < CT_N_STRIPES && visited < CT_SWEEP_VISIT_MAX;
+         i++) {
+        unsigned int idx;
+
+        pthread_mutex_lock(&ct->mutex);
+        idx = ct->sweep_cursor;
+        ct->sweep_cursor = (idx + 1) % CT_N_STRIPES;
+        pthread_mutex_unlock(&ct->mutex);
+        n += stripe_delete_if(ct, &ct->stripes[idx], match_expired, &now,
+                              &visited);
+    }
+    atomic_fetch_add_explicit(&ct->n_expired, n, memory_order_relaxed);
+    return n;
+}
+
+static bool
+match_zone(const struct ct_conn *conn, const void *zone_)
+{
+    const uint16_t *zone = zone_;
+
+    return !zone || conn->key.zone == *zone;
+}
+
+size_t
+conntrack_flush(struct conntrack *ct, const uint16_t *zone)
+{
+    size_t visited = 0, n = 0;
+
+    for (size_t i = 0; i < CT_N_STRIPES; i++) {
+        n += stripe_delete_if(ct, &ct->stripes[i], match_zone, zone,
+                              &visited);
+    }
+    atomic_fetch_add_explicit(&ct->n_flushed, n, memory_order_relaxed);
+    return n;
+}
+
+size_t
+conntrack_count(const struct conntrack *ct)
+{
+    return atomic_load_explicit(&ct->n_conns, memory_order_relaxed);
+}
+
+void
+conntrack_set_maxconns(struct conntrack *ct, uint32_t maxconns)
+{
+    atomic_store_explicit(&ct->maxconns, maxconns, memory_order_relaxed);
+    VLOG_INFO("maximum number of connections set to %"PRIu32, maxconns);
+}
+
+uint32_t
+conntrack_get_maxconns(const struct conntrack *ct)
+{
+    return atomic_load_explicit(&ct->maxconns, memory_order_relaxed);
+}
+
+void
+conntrack_set_tcp_seq_chk(struct conntrack *ct, bool enabled)
+{
+    atomic_store_explicit(&ct->tcp_seq_chk, enabled, memory_order_relaxed);
+}
+
+bool
+conntrack_get_tcp_seq_chk(const struct conntrack *ct)
+{
+    return atomic_load_explicit(&ct->tcp_seq_chk, memory_order_relaxed);
+}
+
+static bool
+zone_in_range(int32_t zone)
+{
+    return zone == CT_ZONE_DEFAULT || (zone >= 0 && zone <= UINT16_MAX);
+}
+
+int
+conntrack_set_zone_limit(struct conntrack *ct, int32_t zone, uint32_t limit)
+{
+    if (!zone_in_range(zone)) {
+        return EINVAL;
+    }
+    pthread_mutex_lock(&ct->mutex);
+    if (zone == CT_ZONE_DEFAULT) {
+        ct->has_default_limit = true;
+        ct->default_limit = limit;
+    } else {
+        struct ct_zone *z = zone_get(ct, zone);
+
+        z->has_limit = true;
+        z->limit = limit;
+    }
+    pthread_mutex_unlock(&ct->mutex);
+    if (zone == CT_ZONE_DEFAULT) {
+        VLOG_INFO("default zone limit set to %"PRIu32, limit);
+    } else {
+        VLOG_INFO("zone %"PRId32" limit set to %"PRIu32, zone, limit);
+    }
+    return 0;
+}
+
+int
+conntrack_del_zone_limit(struct conntrack *ct, int32_t zone)
+{
+    int error = 0;
+
+    if (!zone_in_range(zone)) {
+        return EINVAL;
+    }
+    pthread_mutex_lock(&ct->mutex);
+    if (zone == CT_ZONE_DEFAULT) {
+        if (ct->has_default_limit) {
+            ct->has_default_limit = false;
+        } else {
+            error = ENOENT;
+        }
+    } else {
+        struct ct_zone *z = zone_lookup(ct, zone);
+
+        if (z && z->has_limit) {
+            z->has_limit = false;
+            zone_release(ct, z);
+        } else {
+            error = ENOENT;
+        }
+    }
+    pthread_mutex_unlock(&ct->mutex);
+    return error;
+}
+
+int
+conntrack_get_zone_limit(const struct conntrack *ct_, int32_t zone,
+                         struct ct_zone_limit *zl)
+{
+    /* The mutex is not part of the logical state. */
+    struct conntrack *ct = (struct conntrack *) ct_;
+
+    if (!zone_in_range(zone)) {
+        return EINVAL;
+    }
+    memset(zl, 0, sizeof *zl);
+    zl->zone = zone;
+    pthread_mutex_lock(&ct->mutex);
+    if (zone == CT_ZONE_DEFAULT) {
+        zl->has_limit = ct->has_default_limit;
+        zl->limit = ct->default_limit;
+    } else {
+        const struct ct_zone *z = zone_lookup(ct, zone);
+
+        if (z) {
+            zl->has_limit = z->has_limit;
+            zl->limit = z->limit;
+            zl->count = z->n_conns;
+        }
+    }
+    pthread_mutex_unlock(&ct->mutex);
+    return 0;
+}
+
+uint16_t *
+ct_limited_zones(struct conntrack *ct, size_t *n)
+{
+    uint16_t *zones = NULL;
+    size_t allocated = 0;
+    struct ct_zone *z;
+
+    *n = 0;
+    pthread_mutex_lock(&ct->mutex);
+    HMAP_FOR_EACH (z, node, &ct->zones) {
+        if (z->has_limit) {
+            if (*n >= allocated) {
+                zones = x2nrealloc(zones, &allocated, sizeof *zones);
+            }
+            zones[(*n)++] = z->zone;
+        }
+    }
+    pthread_mutex_unlock(&ct->mutex);
+    return zones;
+}
+
+void
+conntrack_get_stats(const struct conntrack *ct, struct ct_stats *stats)
+{
+    stats->n_conns = conntrack_count(ct);
+    stats->n_created = stat_get(&ct->n_created);
+    stats->n_expired = stat_get(&ct->n_expired);
+    stats->n_flushed = stat_get(&ct->n_flushed);
+    stats->n_full = stat_get(&ct->n_full);
+    stats->n_zone_full = stat_get(&ct->n_zone_full);
+    stats->n_invalid = stat_get(&ct->n_invalid);
+    stats->n_l3csum_err = stat_get(&ct->n_l3csum_err);
+    stats->n_l4csum_err = stat_get(&ct->n_l4csum_err);
+    stats->n_fragments = stat_get(&ct->n_fragments);
+}
+
+size_t
+conntrack_conn_bytes(void)
+{
+    /* The hash maps keep between 1/2 and 2 entries per bucket: count one
+     * bucket pointer per connection. */
+    return sizeof(struct ct_conn) + sizeof(struct hmap_node *);
+}
+
+struct ct_entry *
+ct_snapshot(struct conntrack *ct, const uint16_t *zone, long long now,
+            size_t *n)
+{
+    struct ct_entry *entries = NULL;
+    size_t allocated = 0;
+
+    *n = 0;
+    for (size_t i = 0; i < CT_N_STRIPES; i++) {
+        struct ct_stripe *s = &ct->stripes[i];
+        struct ct_conn *conn;
+
+        pthread_rwlock_rdlock(&s->rwlock);
+        HMAP_FOR_EACH (conn, node, &s->conns) {
+            struct ct_entry *e;
+
+            if ((zone && conn->key.zone != *zone)
+                || conn_expired(conn, now)) {
+                continue;
+            }
+            if (*n >= allocated) {
+                entries = x2nrealloc(entries, &allocated, sizeof *entries);
+            }
+            e = &entries[(*n)++];
+            e->key = conn->key;
+            e->rev_key = conn->rev_key;
+            e->cls = conn->cls;
+            pthread_spin_lock(&conn->lock);
+            e->expiration = atomic_load_explicit(&conn->expiration,
+                                                 memory_order_relaxed);
+            e->mark = conn->mark;
+            e->label[0] = conn->label[0];
+            e->label[1] = conn->label[1];
+            memcpy(e->peer, conn->peer, sizeof e->peer);
+            pthread_spin_unlock(&conn->lock);
+        }
+        pthread_rwlock_unlock(&s->rwlock);
+    }
+    return entries;
+}
