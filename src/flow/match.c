@@ -327,42 +327,49 @@ format_shorthand(struct ds *s, const struct flow *f, const struct flow *m,
     }
 }
 
-/* Appends the outer VLAN as OVS prints it: dl_vlan/dl_vlan_pcp when the
- * mask covers whole VID/PCP parts of a present tag, vlan_tci otherwise. */
+/* Appends the VLAN headers as OVS prints them: for each header with a
+ * nonzero mask (stopping at the first without), dl_vlan/dl_vlan_pcp when
+ * the mask covers whole VID/PCP parts of a present tag, vlan_tci
+ * otherwise; inner headers get the suffix "1" (dl_vlan1, vlan_tci1). */
 static void
 format_vlan(struct ds *s, const struct flow *f, const struct flow *m)
 {
-    be16 tci = f->vlans[0].tci;
-    be16 mask = m->vlans[0].tci;
-    be16 vid_mask = mask & htons(VLAN_VID_MASK);
-    be16 pcp_mask = mask & htons(VLAN_PCP_MASK);
-    be16 cfi = mask & htons(VLAN_CFI);
+    for (int i = 0; i < FLOW_MAX_VLAN_HEADERS; i++) {
+        const char *sfx = i ? "1" : "";
+        be16 tci = f->vlans[i].tci;
+        be16 mask = m->vlans[i].tci;
+        be16 vid_mask = mask & htons(VLAN_VID_MASK);
+        be16 pcp_mask = mask & htons(VLAN_PCP_MASK);
+        be16 cfi = mask & htons(VLAN_CFI);
 
-    if (!mask) {
-        return;
-    }
-    if (cfi && tci & htons(VLAN_CFI)
-        && (!vid_mask || vid_mask == htons(VLAN_VID_MASK))
-        && (!pcp_mask || pcp_mask == htons(VLAN_PCP_MASK))
-        && (vid_mask || pcp_mask)) {
-        if (vid_mask) {
-            ds_put_format(s, "dl_vlan=%u,", ntohs(tci) & VLAN_VID_MASK);
+        if (!mask) {
+            break;
         }
-        if (pcp_mask) {
-            ds_put_format(s, "dl_vlan_pcp=%u,", ntohs(tci) >> VLAN_PCP_SHIFT);
+        if (cfi && tci & htons(VLAN_CFI)
+            && (!vid_mask || vid_mask == htons(VLAN_VID_MASK))
+            && (!pcp_mask || pcp_mask == htons(VLAN_PCP_MASK))
+            && (vid_mask || pcp_mask)) {
+            if (vid_mask) {
+                ds_put_format(s, "dl_vlan%s=%u,", sfx,
+                              ntohs(tci) & VLAN_VID_MASK);
+            }
+            if (pcp_mask) {
+                ds_put_format(s, "dl_vlan_pcp%s=%u,", sfx,
+                              ntohs(tci) >> VLAN_PCP_SHIFT);
+            }
+        } else if (mask == htons(0xffff)) {
+            ds_put_format(s, "vlan_tci%s=0x%04" PRIx16 ",", sfx, ntohs(tci));
+        } else {
+            ds_put_format(s, "vlan_tci%s=0x%04" PRIx16 "/0x%04" PRIx16 ",",
+                          sfx, ntohs(tci), ntohs(mask));
         }
-    } else if (mask == htons(0xffff)) {
-        ds_put_format(s, "vlan_tci=0x%04" PRIx16 ",", ntohs(tci));
-    } else {
-        ds_put_format(s, "vlan_tci=0x%04" PRIx16 "/0x%04" PRIx16 ",",
-                      ntohs(tci), ntohs(mask));
     }
 }
 
 static void
 format_frag(struct ds *s, uint8_t frag, uint8_t mask)
 {
-    switch (mask) {
+    switch (mask & FLOW_NW_FRAG_MASK) {
     case FLOW_NW_FRAG_ANY | FLOW_NW_FRAG_LATER:
         ds_put_format(s, "nw_frag=%s,",
                       frag & FLOW_NW_FRAG_ANY

@@ -128,6 +128,12 @@ trace_one(struct ofproto *ofproto, const struct flow *flow,
     ds_put_cstr(output, "Megaflow: ");
     megaflow.flow = initial;
     megaflow.wc = xout.wc;
+    if (!(initial.vlans[0].tci & htons(VLAN_CFI))) {
+        /* As OVS prints it: for an untagged packet the absence of a VLAN
+         * is implied by the exact Ethernet type, so the VLAN mask (which
+         * the cache does use) is not shown. */
+        memset(megaflow.wc.masks.vlans, 0, sizeof megaflow.wc.masks.vlans);
+    }
     match_normalize(&megaflow);
     match_format(&megaflow, NULL, OFP_DEFAULT_PRIORITY, output);
     ds_put_char(output, '\n');

@@ -1,0 +1,102 @@
+/*
+ * dpif.h: the datapath: the ports that packets enter and leave by, and the
+ * per-packet machinery between them (Open vSwitch's dpif-netdev).
+ *
+ * One datapath ("ovs-system") is shared by every bridge, as in the seed's
+ * `ovs-dpctl show`: port 0 is the datapath's own internal port, each
+ * bridge's internal port and each device port is one datapath port, and
+ * all tunnel ports share one datapath port per UDP destination port
+ * ("vxlan_sys_4789").
+ *
+ * A received packet is extracted into a struct flow and handed to flow
+ * translation (ofproto/xlate.h), an "upcall"; the datapath actions that come
+ * back are executed on the packet: output to ports, header changes,
+ * ct() through conntrack, recirculation (which sends the packet through
+ * translation again with its recirc_id), drops.  Every drop is counted
+ * with a reason.
+ *
+ * Thread safety: the datapath runs in the main thread.
+ */
+#ifndef VX_DATAPATH_DPIF_H
+#define VX_DATAPATH_DPIF_H 1
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "flow/odp.h"
+#include "packet/pkt.h"
+
+struct conntrack;
+struct ds;
+struct dp;
+struct netdev;
+
+/* Most recirculations of one packet (ct after ct after ...). */
+#define DP_MAX_RECIRC_DEPTH 8
+
+/* Creates the datapath with its port 0 "ovs-system". */
+struct dp *dp_create(void);
+void dp_destroy(struct dp *);
+
+/* Adds a port for device NAME of TYPE ("internal", "dummy", "system",
+ * "tap", "vxlan"...), with number REQUEST if nonzero and free, else the
+ * lowest free number.  Opens the device.  Returns 0 and stores the number
+ * in *PORT_NOP, or an errno value (the device cannot be opened: ENODEV for
+ * a missing system device...). */
+int dp_port_add(struct dp *, const char *name, const char *type,
+                uint32_t request, uint32_t *port_nop);
+
+/* Removes port PORT_NO and closes its device.  Returns 0 or ENODEV. */
+int dp_port_del(struct dp *, uint32_t port_no);
+
+/* Returns the number of the port called NAME, or ODPP_NONE. */
+uint32_t dp_port_by_name(const struct dp *, const char *name);
+
+/* Returns the device of port PORT_NO, or NULL. */
+struct netdev *dp_port_netdev(const struct dp *, uint32_t port_no);
+
+/* Returns the datapath's tunnel port for VXLAN on UDP port DST_PORT,
+ * creating "vxlan_sys_<port>" on first use.  Returns ODPP_NONE if it
+ * cannot be created. */
+uint32_t dp_tunnel_port(struct dp *, uint16_t dst_port);
+
+/* Returns the conntrack of the datapath. */
+struct conntrack *dp_conntrack(struct dp *);
+
+/* Receives and processes the packets waiting on every port, a batch at a
+ * time; runs conntrack expiry.  Returns true if it did any work. */
+bool dp_run(struct dp *);
+
+/* Registers the ports' readiness with the poll loop. */
+void dp_wait(struct dp *);
+
+/* Processes packet P that arrived on PORT_NO (takes ownership). */
+void dp_input(struct dp *, struct pkt *p, uint32_t port_no);
+
+/* Executes ACTIONS on P (takes ownership), as for a packet-out. */
+void dp_execute(struct dp *, struct pkt *p, const struct odp_actions *);
+
+/* Appends `ovs-dpctl show` output. */
+void dp_format_show(const struct dp *, struct ds *);
+
+/* Counters shown by dpctl show. */
+struct dp_stats {
+    uint64_t n_hit;       /* Packets that hit a cached flow. */
+    uint64_t n_missed;    /* Packets that needed an upcall. */
+    uint64_t n_lost;      /* Packets dropped before an upcall. */
+    uint64_t n_flows;     /* Cached flows. */
+    uint64_t n_mask_hit;  /* Subtable lookups for hits. */
+    uint64_t n_masks;     /* Distinct masks. */
+    uint64_t n_cache_hit; /* Exact-match cache hits. */
+};
+
+void dp_get_stats(const struct dp *, struct dp_stats *);
+
+/* Calls CB for each port in number order. */
+void dp_port_for_each(const struct dp *,
+                      void (*cb)(uint32_t port_no, const char *name,
+                                 const char *type, struct netdev *,
+                                 void *aux),
+                      void *aux);
+
+#endif /* VX_DATAPATH_DPIF_H */
