@@ -6,8 +6,9 @@
  * exact flows for ofproto/trace.
  *
  * Errors are returned as malloc'd strings in the words ovs-ofctl uses
- * (e.g. "unknown keyword foo", "invalid IP address", "field in_port
- * missing value"), naming the bad token; nothing is changed on error.
+ * (e.g. "unknown keyword foo", "1.2.3: invalid IP address", "field
+ * table missing value"), naming the bad token; nothing is changed on
+ * error.
  *
  * Thread safety: pure functions.
  */
