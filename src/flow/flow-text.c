@@ -486,9 +486,10 @@ flow_tun_flag_to_string(uint32_t bit)
     }
 }
 
+/* Tunnel flag bits of struct flow and their OVS numbers. */
 static const struct {
-    uint16_t ours;
-    uint16_t ovs;
+    uint16_t ours;  /* FLOW_TNL_F_* bit. */
+    uint16_t ovs;   /* OVS_TNL_F_* bit. */
 } tnl_flag_map[] = {
     { FLOW_TNL_F_OAM, OVS_TNL_F_OAM },
     { FLOW_TNL_F_DONT_FRAGMENT, OVS_TNL_F_DONT_FRAGMENT },

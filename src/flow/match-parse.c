@@ -97,10 +97,11 @@ ofp_parse_key_value(char **stringp, char **keyp, char **valuep)
     return true;
 }
 
+/* Protocol shorthands accepted in matches. */
 static const struct ofp_protocol {
-    const char *name;
-    uint16_t dl_type;
-    uint8_t nw_proto;
+    const char *name;   /* Keyword, e.g. "tcp6". */
+    uint16_t dl_type;   /* Ethernet type it sets (host order). */
+    uint8_t nw_proto;   /* IP protocol it sets, 0 for none. */
 } protocols[] = {
     { "ip", ETH_TYPE_IP, 0 },
     { "ipv4", ETH_TYPE_IP, 0 },
@@ -474,10 +475,10 @@ static const struct mf_field *
 field_for_flow(const struct mf_field *mf, const struct flow *flow)
 {
     static const struct {
-        enum mf_field_id from;
-        uint8_t proto;
-        bool ipv6_only;
-        enum mf_field_id to;
+        enum mf_field_id from;  /* Field the name gives. */
+        uint8_t proto;          /* IP protocol of the flow... */
+        bool ipv6_only;         /* ...only over IPv6. */
+        enum mf_field_id to;    /* Field meant in that case. */
     } map[] = {
         { MFF_TCP_SRC, IPPROTO_UDP_, false, MFF_UDP_SRC },
         { MFF_TCP_DST, IPPROTO_UDP_, false, MFF_UDP_DST },

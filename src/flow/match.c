@@ -283,6 +283,7 @@ format_shorthand(struct ds *s, const struct flow *f, const struct flow *m,
     }
     *skip_type = true;
     if (dl_type == htons(ETH_TYPE_IP)) {
+        /* IPv4 protocols with a shorthand (proto, name). */
         static const struct { uint8_t proto; const char *name; } v4[] = {
             { IPPROTO_ICMP_, "icmp" }, { IPPROTO_TCP_, "tcp" }, { IPPROTO_UDP_, "udp" },
             { IPPROTO_SCTP_, "sctp" },
@@ -299,6 +300,7 @@ format_shorthand(struct ds *s, const struct flow *f, const struct flow *m,
         }
         ds_put_cstr(s, "ip,");
     } else if (dl_type == htons(ETH_TYPE_IPV6)) {
+        /* IPv6 protocols with a shorthand (proto, name). */
         static const struct { uint8_t proto; const char *name; } v6[] = {
             { IPPROTO_ICMPV6_, "icmp6" }, { IPPROTO_TCP_, "tcp6" },
             { IPPROTO_UDP_, "udp6" }, { IPPROTO_SCTP_, "sctp6" },

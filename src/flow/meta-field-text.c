@@ -50,10 +50,11 @@ syntax_error:
     return xasprintf("%s: bad syntax for %s %s", s, mf->name, err_str);
 }
 
+/* The ip_frag keywords, in OVS's order (the first match wins both ways). */
 static const struct frag_handling {
-    const char *name;
-    uint8_t mask;
-    uint8_t value;
+    const char *name;  /* Keyword, e.g. "first". */
+    uint8_t mask;      /* FLOW_NW_FRAG_* bits it matches on. */
+    uint8_t value;     /* Their required values. */
 } all_frags[] = {
 #define A FLOW_NW_FRAG_ANY
 #define L FLOW_NW_FRAG_LATER

@@ -29,9 +29,10 @@ enum {
     F_FLAGS = 1 << 5,
 };
 
+/* Flow-mod flag keywords, in the order OVS prints them. */
 static const struct {
-    const char *name;
-    uint16_t flag;
+    const char *name;  /* Keyword, e.g. "send_flow_rem". */
+    uint16_t flag;     /* OFPFF_* bit. */
 } flow_flags[] = {
     { "send_flow_rem", OFPFF_SEND_FLOW_REM },
     { "check_overlap", OFPFF_CHECK_OVERLAP },

@@ -6,8 +6,9 @@
  * exact flows for ofproto/trace.
  *
  * Errors are returned as malloc'd strings in the words ovs-ofctl uses
- * (e.g. "unknown keyword foo", "invalid IP address", "field in_port
- * missing value"), naming the bad token; nothing is changed on error.
+ * (e.g. "unknown keyword foo", "1.2.3: invalid IP address", "field
+ * table missing value"), naming the bad token; nothing is changed on
+ * error.
  *
  * Thread safety: pure functions.
  */
@@ -66,9 +67,18 @@ struct ofp_flow_mod {
 
 /* Parses S as a flow for COMMAND, as `ovs-ofctl add-flow/mod-flows/
  * del-flows` do.  Fields of dump-flows output (duration=, n_packets=,
- * n_bytes=, idle_age=, hard_age=) are accepted and ignored.  On success
+ * n_bytes=, idle_age=, hard_age=) are accepted and ignored, so a whole
+ * dump-flows line is valid input.  Keywords per command are OVS's: ADD
+ * and MODIFY need "actions=" (everything after the first "action...=");
+ * timeouts, flags and priority go with ADD/MODIFY (priority also with
+ * DELETE_STRICT, importance with ADD only); out_port with DELETE; a
+ * cookie with "/MASK" is a MODIFY/DELETE filter, without a mask it sets
+ * the cookie (ADD, MODIFY).  An ADD with no table (or table=255) goes to
+ * table 0.  The match is finished as it reaches a switch from ovs-ofctl
+ * (see ofp_parse_match()).  Errors are worded as ovs-ofctl's.  On success
  * returns NULL and fills FM (free with ofp_flow_mod_uninit()); on error
- * returns a message to free and leaves FM uninitialised. */
+ * returns a message to free and leaves FM untouched.  S longer than 64 kB
+ * is refused. */
 char *ofp_parse_flow_mod(struct ofp_flow_mod *fm, const char *s,
                          const struct ofp_port_map *,
                          enum ofp_flow_mod_command command) WARN_UNUSED;

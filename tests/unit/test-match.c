@@ -75,7 +75,7 @@ match_part(const char *input)
     size_t len = strlen(input);
     size_t suffix = strlen(ACTIONS_SUFFIX);
 
-    if (!strcmp(input, ACTIONS_SUFFIX + 1)) {
+    if (!strcmp(input, &ACTIONS_SUFFIX[1])) {
         return xstrdup("");
     }
     if (len < suffix || strcmp(input + len - suffix, ACTIONS_SUFFIX)) {

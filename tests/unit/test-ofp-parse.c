@@ -522,3 +522,122 @@ TEST(overlong_and_garbage_input)
         free(error);
     }
 }
+
+/* Appends a random value of a random field (or protocol) to S, for the
+ * differential test below. */
+static void
+put_random_term(struct ds *s)
+{
+    static const char *protos[] = {
+        "ip", "ipv6", "arp", "rarp", "tcp", "udp", "icmp", "icmp6", "tcp6",
+        "udp6", "sctp", "sctp6", "dl_type=0x0800", "dl_type=0x86dd",
+    };
+    static const char *ipv6[] = {
+        "::1", "fe80::1", "2001:db8::7", "::", "ff02::1:ff00:1",
+    };
+    static const char *ct[] = {
+        "+trk", "-trk", "+trk+est", "+new-est", "+inv+trk", "+est-rel-rpl",
+        "trk|new", "0x21/0x31",
+    };
+    static const char *frag[] = {
+        "no", "yes", "first", "later", "not_later",
+    };
+    static const char *tcpf[] = { "syn", "+syn-ack", "ack|fin", "0x12/0x12" };
+    static const int icmp[] = { 0, 8, 128, 135, 136 };
+    static const int protos_n[] = { 1, 6, 17, 58, 132, 47 };
+    static const unsigned int tci_masks[] = {
+        0xffff, 0x1fff, 0x0fff, 0x1000, 0xf000, 0xefff,
+    };
+#define PICK(A) (A[random() % ARRAY_SIZE(A)])
+#define IP() (int) (random() % 256), (int) (random() % 256), \
+             (int) (random() % 256), (int) (random() % 256)
+#define MAC() (int) (random() % 256), (int) (random() % 256), \
+              (int) (random() % 256), (int) (random() % 256), \
+              (int) (random() % 256), (int) (random() % 256)
+
+    switch (random() % 34) {
+    case 0: ds_put_cstr(s, PICK(protos)); break;
+    case 1: ds_put_format(s, "in_port=%ld", random() % 70000); break;
+    case 2: ds_put_format(s, "dl_vlan=%ld", random() % 4096); break;
+    case 3: ds_put_format(s, "dl_vlan_pcp=%ld", random() % 8); break;
+    case 4: ds_put_format(s, "vlan_tci=0x%04lx/0x%04x", random() % 65536,
+                          PICK(tci_masks)); break;
+    case 5: ds_put_format(s, "dl_src=%x:%x:%x:%x:%x:%x", MAC()); break;
+    case 6: ds_put_format(s, "dl_dst=%x:%x:%x:%x:%x:%x/ff:ff:ff:00:00:00",
+                          MAC()); break;
+    case 7: ds_put_format(s, "nw_src=%d.%d.%d.%d/%ld", IP(), random() % 33);
+        break;
+    case 8: ds_put_format(s, "nw_dst=%d.%d.%d.%d", IP()); break;
+    case 9: ds_put_format(s, "ipv6_src=%s/%ld", PICK(ipv6), random() % 129);
+        break;
+    case 10: ds_put_format(s, "arp_spa=%d.%d.%d.%d", IP()); break;
+    case 11: ds_put_format(s, "arp_op=%ld", random() % 4); break;
+    case 12: ds_put_format(s, "arp_sha=%x:%x:%x:%x:%x:%x", MAC()); break;
+    case 13: ds_put_format(s, "nw_proto=%d", PICK(protos_n)); break;
+    case 14: ds_put_format(s, "nw_tos=%ld", random() % 64 * 4); break;
+    case 15: ds_put_format(s, "nw_ecn=%ld", random() % 4); break;
+    case 16: ds_put_format(s, "nw_ttl=%ld", random() % 256); break;
+    case 17: ds_put_format(s, "ip_frag=%s", PICK(frag)); break;
+    case 18: ds_put_format(s, "tp_src=%ld", random() % 65536); break;
+    case 19: ds_put_format(s, "tp_dst=0x%lx/0xff00", random() % 65536);
+        break;
+    case 20: ds_put_format(s, "tcp_flags=%s", PICK(tcpf)); break;
+    case 21: ds_put_format(s, "icmp_type=%d", PICK(icmp)); break;
+    case 22: ds_put_format(s, "icmp_code=%ld", random() % 4); break;
+    case 23: ds_put_format(s, "nd_target=%s", PICK(ipv6)); break;
+    case 24: ds_put_format(s, "nd_sll=%x:%x:%x:%x:%x:%x", MAC()); break;
+    case 25: ds_put_format(s, "ipv6_label=0x%lx", random() % 0x100000);
+        break;
+    case 26: ds_put_format(s, "reg%ld=0x%lx/0xff", random() % 16,
+                           random() % 1000); break;
+    case 27: ds_put_format(s, "metadata=0x%lx", random()); break;
+    case 28: ds_put_format(s, "tun_id=0x%lx", random() % 1000); break;
+    case 29: ds_put_format(s, "ct_state=%s", PICK(ct)); break;
+    case 30: ds_put_format(s, "ct_zone=%ld", random() % 10); break;
+    case 31: ds_put_format(s, "ct_mark=0x%lx", random() % 10); break;
+    case 32: ds_put_format(s, "priority=%ld", random() % 65536); break;
+    default: ds_put_format(s, "reg%ld[3..5]=%ld", random() % 4,
+                           random() % 8); break;
+    }
+#undef PICK
+#undef IP
+#undef MAC
+}
+
+/* Oracle test: random flows through real ovs-ofctl and through us. */
+TEST(live_random_differential)
+{
+    int compared = 0;
+
+    if (system("ovs-ofctl --version >/dev/null 2>&1")) {
+        SKIP("ovs-ofctl is not installed");
+    }
+    srandom(20261124);
+    for (int i = 0; i < 300; i++) {
+        struct ds s = DS_EMPTY_INITIALIZER;
+        int n = random() % 5 + 1;
+        char *ovs, *ours;
+
+        for (int k = 0; k < n; k++) {
+            if (k) {
+                ds_put_char(&s, ',');
+            }
+            put_random_term(&s);
+        }
+        ds_put_cstr(&s, " actions=drop");
+        ovs = ovs_ofctl_parse(ds_cstr(&s));
+        ours = render_flow_mod(ds_cstr(&s), NULL);
+        if (ovs) {
+            if (strcmp(ovs, ours)) {
+                harness_fail(__FILE__, __LINE__,
+                             "input: %s\n  ovs: %s\n  ours: %s", ds_cstr(&s),
+                             ovs, ours);
+            }
+            compared++;
+        }
+        free(ovs);
+        free(ours);
+        ds_destroy(&s);
+    }
+    ASSERT_GE(compared, 250);
+}
