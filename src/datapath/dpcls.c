@@ -7,10 +7,17 @@
 #include "datapath/dp-key.h"
 #include "lib/coverage.h"
 #include "lib/hash.h"
+#include "packet/pkt.h"
+
+_Static_assert(DPCLS_MAX_BATCH >= PKT_BATCH_SIZE,
+               "a packet batch must fit in one dpcls_lookup() call");
 
 COVERAGE_DEFINE(dpcls_miss);
 COVERAGE_DEFINE(dpcls_subtable_create);
 COVERAGE_DEFINE(dpcls_resize);
+
+/* Largest mask word count with its own specialised lookup loop. */
+#define DPCLS_SPECIALISED_MAX 10
 
 /* Slots per bucket: 5 hashes, an overflow count and 5 pointers fill one
  * 64-byte cache line. */
@@ -47,9 +54,9 @@ struct dpcls_subtable {
     uint32_t bucket_mask;         /* Number of buckets minus one. */
     uint32_t n_words;             /* Nonzero words in the mask. */
     uint64_t hit_cnt;             /* Keys matched since the last sort. */
-    uint8_t idx[FLOW_U64S];       /* Indexes of the mask's nonzero words
+    uint8_t idx[DP_KEY_U64S];     /* Indexes of the mask's nonzero words
                                    * in struct flow, increasing. */
-    uint64_t words[FLOW_U64S];    /* The mask's nonzero words, in 'idx'
+    uint64_t words[DP_KEY_U64S];  /* The mask's nonzero words, in 'idx'
                                    * order. */
     size_t n_rules;               /* Rules in the hash table. */
     struct dpcls_port *port;      /* Partition holding the subtable. */

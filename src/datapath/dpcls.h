@@ -32,7 +32,7 @@
  * 64-bit words.  A lookup hashes only those words of the key (masked) and
  * compares only those words against the rule, which stores its masked key
  * packed in the same order.  Lookup loops are specialised for word counts
- * up to DPCLS_SPECIALISED_MAX (constant trip counts the compiler unrolls)
+ * up to 10 (constant trip counts the compiler unrolls)
  * and chosen through a function pointer per subtable, as OVS does.  The
  * hash table is open addressing over 64-byte buckets of 5 (hash, rule)
  * slots with per-bucket overflow counts (as in folly's F14), so a probe
@@ -78,6 +78,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "datapath/dp-key.h"
 #include "flow/match.h"
 #include "lib/hmap.h"
 #include "lib/util.h"
@@ -89,9 +90,6 @@
 /* Interval between subtable re-sorts, as OVS's
  * DPCLS_OPTIMIZATION_INTERVAL. */
 #define DPCLS_OPTIMIZATION_INTERVAL_MS 1000
-
-/* Largest mask word count with its own specialised lookup loop. */
-#define DPCLS_SPECIALISED_MAX 10
 
 struct dpcls_subtable;
 
@@ -105,10 +103,11 @@ struct dpcls_rule {
     uint32_t n_refs;                 /* References: the owner's and one per
                                       * exact-match cache entry. */
     bool dead;                       /* True unless in a classifier. */
-    uint64_t key[FLOW_U64S];         /* The key's words under the mask's
-                                      * nonzero words, in the subtable's
-                                      * word order (only the first
-                                      * n_words are used). */
+    uint64_t key[DP_KEY_U64S];       /* The key's words under the mask's
+                                      * nonzero words (which are key
+                                      * words), in the subtable's order;
+                                      * only the first n_words are
+                                      * used. */
 };
 
 /* A megaflow classifier. */
