@@ -21,6 +21,7 @@ The OVS daemons run in a temporary directory and are stopped by pid.
 
 import ipaddress
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -474,6 +475,8 @@ class Oracle:
                 os.kill(pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
+        time.sleep(0.2)
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def main():
