@@ -153,6 +153,20 @@ enum ct_parse_result {
     CT_PARSE_FRAGMENT,         /* IPv4 or IPv6 fragment. */
 };
 
+/* Where an IP fragment sits in its datagram, filled by ct_parse(). */
+struct ct_frag_info {
+    be32 id;                   /* IPv4 identification (zero-extended) or
+                                * IPv6 fragment identification. */
+    uint8_t proto;             /* IPv4 protocol, or the next header of the
+                                * IPv6 fragment header. */
+    bool more;                 /* More fragments follow. */
+    uint32_t offset;           /* Offset of the fragment's data in the
+                                * datagram's payload, in bytes. */
+    size_t data_ofs;           /* Offset of the fragment's data from L3. */
+    size_t data_len;           /* Bytes of fragment data. */
+    size_t dgram_len;          /* Length of the fragment's IP datagram. */
+};
+
 /* A packet as conntrack sees it, filled by ct_parse(). */
 struct ct_packet {
     struct ct_key key;         /* Lookup key: for an ICMP error, the key of
@@ -163,15 +177,30 @@ struct ct_packet {
     size_t l4_size;            /* Bytes of transport header and payload. */
     uint16_t tcp_flags;        /* TCP flags (12 bits). */
     uint32_t tcp_payload;      /* TCP payload bytes. */
+    size_t l4_hdr_len;         /* Bytes from 'l4' that the key and state
+                                * machine depend on (TCP header, UDP or ICMP
+                                * header, an ICMP error's embedded headers);
+                                * 0 for other protocols. */
 };
 
 /* Parses the IP datagram at L3 (SIZE bytes available, possibly followed
  * by Ethernet padding) whose Ethernet type is DL_TYPE, for ZONE, into *P.
  * Validates the IPv4 header checksum always, and L4 checksums unless
- * L4_CSUM_TRUSTED.  Never reads outside [L3, L3 + SIZE). */
+ * L4_CSUM_TRUSTED.  For an IP fragment returns CT_PARSE_FRAGMENT with the
+ * addresses in P->key and the fragment's place in *FRAG.  Never reads
+ * outside [L3, L3 + SIZE). */
 enum ct_parse_result ct_parse(const uint8_t *l3, size_t size, be16 dl_type,
                               uint16_t zone, bool l4_csum_trusted,
-                              struct ct_packet *p);
+                              struct ct_packet *p, struct ct_frag_info *frag);
+
+/* Completes *P, which ct_parse() filled for the first fragment (offset 0)
+ * FRAG of the datagram at L3, from the transport header at the start of
+ * the fragment's data (after any further IPv6 extension headers), without
+ * checksum or UDP length checks (the datagram continues in other
+ * fragments). */
+enum ct_parse_result ct_parse_first_fragment(const uint8_t *l3,
+                                             const struct ct_frag_info *frag,
+                                             struct ct_packet *p);
 
 /* Returns the hash of KEY, the same for KEY and its reverse. */
 uint32_t ct_key_hash(const struct ct_key *key, uint32_t basis);
@@ -242,6 +271,41 @@ void ct_format_entry(const struct ct_entry *entry, bool verbose,
  * number in *N (conntrack.c). */
 struct ct_entry *ct_snapshot(struct conntrack *ct, const uint16_t *zone,
                              long long now, size_t *n);
+
+/* Fragment tracking (conntrack-frag.c). */
+struct ct_frags;
+struct pkt_md;
+
+struct ct_frags *ct_frags_create(void);
+void ct_frags_destroy(struct ct_frags *frags);
+
+/* Remembers, for the later fragments of the datagram whose first fragment
+ * is P (parsed by ct_parse_first_fragment(), with FRAG its place), the
+ * verdict that ct() wrote into MD.  Later fragments must start at
+ * MIN_OFFSET or beyond.  Returns false if the table is full. */
+bool ct_frags_record(struct ct_frags *frags, const struct ct_packet *p,
+                     const struct ct_frag_info *frag, size_t min_offset,
+                     const struct pkt_md *md, long long now);
+
+enum ct_frag_result {
+    CT_FRAG_FOUND,             /* The verdict was copied. */
+    CT_FRAG_UNKNOWN,           /* No first fragment seen (or expired). */
+    CT_FRAG_OVERLAP,           /* Overlaps the first fragment's headers. */
+};
+
+/* Copies into MD (all ct_* but the zone; ct_conn becomes null) the verdict
+ * recorded for the datagram of the later fragment P (ct_parse() output
+ * with FRAG its place). */
+enum ct_frag_result ct_frags_lookup(struct ct_frags *frags,
+                                    const struct ct_packet *p,
+                                    const struct ct_frag_info *frag,
+                                    struct pkt_md *md, long long now);
+
+/* Forgets datagrams expired at NOW; returns how many. */
+size_t ct_frags_run(struct ct_frags *frags, long long now);
+
+/* Returns the number of datagrams remembered. */
+size_t ct_frags_count(struct ct_frags *frags);
 
 /* Returns the zones that have a limit, in a malloc'd array, and their
  * number in *N (conntrack.c). */

@@ -26,6 +26,10 @@ COVERAGE_DEFINE(conntrack_malformed);
 COVERAGE_DEFINE(conntrack_l3csum_err);
 COVERAGE_DEFINE(conntrack_l4csum_err);
 COVERAGE_DEFINE(conntrack_fragment);
+COVERAGE_DEFINE(conntrack_frag_too_small);
+COVERAGE_DEFINE(conntrack_frag_unknown);
+COVERAGE_DEFINE(conntrack_frag_overlap);
+COVERAGE_DEFINE(conntrack_frag_full);
 COVERAGE_DEFINE(conntrack_related_miss);
 COVERAGE_DEFINE(conntrack_invalid_new);
 COVERAGE_DEFINE(conntrack_invalid_state);
@@ -34,6 +38,11 @@ COVERAGE_DEFINE(conntrack_invalid_state);
  * high bits of the key hash (the maps use the low bits). */
 #define CT_STRIPE_BITS 8
 #define CT_N_STRIPES (1u << CT_STRIPE_BITS)
+
+/* Non-last fragments shorter than this (whole IP datagram, bytes) are
+ * invalid, as in OVS's ipf. */
+#define CT_FRAG_MIN_V4 1200
+#define CT_FRAG_MIN_V6 1280
 
 /* conntrack_run() stops after the stripe in which it has visited this many
  * connections. */
@@ -72,6 +81,7 @@ struct conntrack {
     uint32_t default_limit;    /* It, if 'has_default_limit'. */
     unsigned int sweep_cursor; /* Next stripe conntrack_run() visits. */
     uint32_t hash_basis;       /* Random basis of key hashes. */
+    struct ct_frags *frags;    /* Fragmented datagrams. */
 
     _Atomic uint32_t maxconns;   /* Global limit. */
     _Atomic bool tcp_seq_chk;    /* TCP window checks enabled. */
@@ -128,6 +138,7 @@ conntrack_create(void)
     pthread_mutex_init(&ct->mutex, NULL);
     hmap_init(&ct->zones);
     ct->hash_basis = random_basis();
+    ct->frags = ct_frags_create();
     atomic_init(&ct->maxconns, CT_DEFAULT_MAXCONNS);
     atomic_init(&ct->tcp_seq_chk, true);
     atomic_init(&ct->n_conns, 0);
@@ -174,6 +185,7 @@ conntrack_destroy(struct conntrack *ct)
         free(zone);
     }
     hmap_destroy(&ct->zones);
+    ct_frags_destroy(ct->frags);
     pthread_mutex_destroy(&ct->mutex);
     free(ct);
 }
@@ -525,9 +537,6 @@ parse_failed(struct conntrack *ct, struct pkt *pkt, enum ct_parse_result r,
         stat_inc(&ct->n_l4csum_err);
         break;
     case CT_PARSE_FRAGMENT:
-        COVERAGE_INC(conntrack_fragment);
-        stat_inc(&ct->n_fragments);
-        break;
     case CT_PARSE_MALFORMED:
     case CT_PARSE_OK:
     default:
@@ -537,57 +546,117 @@ parse_failed(struct conntrack *ct, struct pkt *pkt, enum ct_parse_result r,
     write_md_invalid(ct, pkt, zone);
 }
 
+/* Runs ct() with ARGS on the parsed packet P of PKT. */
 static void
-process_one(struct conntrack *ct, struct pkt *pkt, be16 dl_type,
-            const struct ct_exec *args, long long now)
+process_packet(struct conntrack *ct, struct pkt *pkt, const struct ct_packet *p,
+               const struct ct_exec *args, long long now)
 {
-    uint16_t l3 = pkt->layers.l3;
-    enum ct_parse_result r;
     struct ct_stripe *s;
-    struct ct_packet p;
     struct ct_conn *conn;
     uint32_t hash;
     bool reply;
 
-    if (l3 == PKT_LAYER_NONE || l3 > pkt_size(pkt)) {
-        parse_failed(ct, pkt, CT_PARSE_MALFORMED, args->zone);
-        return;
-    }
-    r = ct_parse(pkt_data(pkt) + l3, pkt_size(pkt) - l3, dl_type,
-                 args->zone, pkt->ol.csum_partial, &p);
-    if (r != CT_PARSE_OK) {
-        parse_failed(ct, pkt, r, args->zone);
-        return;
-    }
-
-    hash = ct_key_hash(&p.key, ct->hash_basis);
+    hash = ct_key_hash(&p->key, ct->hash_basis);
     s = stripe_for_hash(ct, hash);
     pthread_rwlock_rdlock(&s->rwlock);
-    conn = stripe_lookup(s, &p.key, hash, now, false, &reply);
+    conn = stripe_lookup(s, &p->key, hash, now, false, &reply);
     if (conn) {
         if (args->force && args->commit && reply) {
             /* ct(force): the connection is reborn in this direction. */
             pthread_spin_lock(&conn->lock);
             conn_force_expire(conn);
             pthread_spin_unlock(&conn->lock);
-        } else if (process_existing(ct, pkt, &p, conn, reply, args, now)) {
+        } else if (process_existing(ct, pkt, p, conn, reply, args, now)) {
             pthread_rwlock_unlock(&s->rwlock);
             return;
         }
     }
     pthread_rwlock_unlock(&s->rwlock);
 
-    if (p.related) {
+    if (p->related) {
         /* An ICMP error for no connection we know. */
         COVERAGE_INC(conntrack_related_miss);
         write_md_invalid(ct, pkt, args->zone);
-    } else if (!ct_valid_new(&p)) {
+    } else if (!ct_valid_new(p)) {
         COVERAGE_INC(conntrack_invalid_new);
         write_md_invalid(ct, pkt, args->zone);
     } else if (!args->commit) {
-        write_md(pkt, CS_NEW, args->zone, NULL, &p.key);
+        write_md(pkt, CS_NEW, args->zone, NULL, &p->key);
     } else {
-        commit_new(ct, pkt, &p, hash, s, args, now);
+        commit_new(ct, pkt, p, hash, s, args, now);
+    }
+}
+
+/* Runs ct() on the IP fragment P of PKT, whose IP header is at L3 and whose
+ * place in its datagram is FRAG (see conntrack-frag.c). */
+static void
+process_fragment(struct conntrack *ct, struct pkt *pkt, const uint8_t *l3,
+                 struct ct_packet *p, const struct ct_frag_info *frag,
+                 const struct ct_exec *args, long long now)
+{
+    bool v6 = p->key.dl_type == htons(ETH_TYPE_IPV6);
+
+    COVERAGE_INC(conntrack_fragment);
+    stat_inc(&ct->n_fragments);
+    if (frag->more && frag->dgram_len < (v6 ? CT_FRAG_MIN_V6
+                                            : CT_FRAG_MIN_V4)) {
+        COVERAGE_INC(conntrack_frag_too_small);
+        write_md_invalid(ct, pkt, args->zone);
+    } else if (frag->offset == 0) {
+        enum ct_parse_result r = ct_parse_first_fragment(l3, frag, p);
+
+        if (r != CT_PARSE_OK) {
+            parse_failed(ct, pkt, r, args->zone);
+            return;
+        }
+        process_packet(ct, pkt, p, args, now);
+        if (!ct_frags_record(ct->frags, p, frag,
+                             p->l4 - (l3 + frag->data_ofs) + p->l4_hdr_len,
+                             &pkt->md, now)) {
+            COVERAGE_INC(conntrack_frag_full);
+            write_md_invalid(ct, pkt, args->zone);
+        }
+    } else {
+        switch (ct_frags_lookup(ct->frags, p, frag, &pkt->md, now)) {
+        case CT_FRAG_FOUND:
+            pkt->md.ct_zone = args->zone;
+            break;
+        case CT_FRAG_OVERLAP:
+            COVERAGE_INC(conntrack_frag_overlap);
+            write_md_invalid(ct, pkt, args->zone);
+            break;
+        case CT_FRAG_UNKNOWN:
+        default:
+            COVERAGE_INC(conntrack_frag_unknown);
+            write_md_invalid(ct, pkt, args->zone);
+            break;
+        }
+    }
+}
+
+static void
+process_one(struct conntrack *ct, struct pkt *pkt, be16 dl_type,
+            const struct ct_exec *args, long long now)
+{
+    uint16_t ofs = pkt->layers.l3;
+    struct ct_frag_info frag;
+    enum ct_parse_result r;
+    struct ct_packet p;
+    const uint8_t *l3;
+
+    if (ofs == PKT_LAYER_NONE || ofs > pkt_size(pkt)) {
+        parse_failed(ct, pkt, CT_PARSE_MALFORMED, args->zone);
+        return;
+    }
+    l3 = pkt_data(pkt) + ofs;
+    r = ct_parse(l3, pkt_size(pkt) - ofs, dl_type, args->zone,
+                 pkt->ol.csum_partial, &p, &frag);
+    if (r == CT_PARSE_OK) {
+        process_packet(ct, pkt, &p, args, now);
+    } else if (r == CT_PARSE_FRAGMENT) {
+        process_fragment(ct, pkt, l3, &p, &frag, args, now);
+    } else {
+        parse_failed(ct, pkt, r, args->zone);
     }
 }
 
@@ -643,6 +712,7 @@ conntrack_run(struct conntrack *ct, long long now)
                               &visited);
     }
     atomic_fetch_add_explicit(&ct->n_expired, n, memory_order_relaxed);
+    ct_frags_run(ct->frags, now);
     return n;
 }
 

@@ -22,15 +22,20 @@
  *                 cannot open or continue a connection, TCP segments outside
  *                 the window, ICMP errors with a bogus embedded header or
  *                 for no known connection, replies that cannot start a
- *                 connection (an echo reply, a SYN-ACK), and IP fragments.
+ *                 connection (an echo reply, a SYN-ACK), and fragments
+ *                 that cannot be judged (below).
  *
- * Fragments are +inv: there is no reassembly.  NAT and ALG helpers (FTP,
- * TFTP) are not implemented.  ct_mark and ct_label are written only by a
- * committing ct() (OpenFlow rejects exec() without commit), masked as
- * set_field does.  ct(force,commit) deletes a connection found in the
- * reply direction and commits a new one in the packet's direction.  Zones
- * are separate name spaces: the same 5-tuple in two zones is two
- * connections.
+ * IP fragments are not reassembled (OVS reassembles them); each fragment
+ * gets the verdict of its datagram's first fragment, which carries the
+ * transport header (see conntrack-frag.c for the rules and the
+ * differences from OVS: fragments arriving before the first one are +inv,
+ * fragmented datagrams' transport checksums are not verified).  NAT and
+ * ALG helpers (FTP, TFTP) are not implemented.  ct_mark and ct_label are
+ * written only by a committing ct() (OpenFlow rejects exec() without
+ * commit), masked as set_field does.  ct(force,commit) deletes a
+ * connection found in the reply direction and commits a new one in the
+ * packet's direction.  Zones are separate name spaces: the same 5-tuple
+ * in two zones is two connections.
  *
  * Protocols: TCP runs pf's state machine (sequence windows with scaling,
  * SYN/SYN-ACK/ACK, FIN, RST with an exact sequence check, reuse of a closed
@@ -130,7 +135,7 @@ struct ct_stats {
     uint64_t n_invalid;        /* Packets marked +inv, for any reason. */
     uint64_t n_l3csum_err;     /* ... of them for a bad IPv4 checksum. */
     uint64_t n_l4csum_err;     /* ... for a bad TCP/UDP/ICMP checksum. */
-    uint64_t n_fragments;      /* ... for being an IP fragment. */
+    uint64_t n_fragments;      /* IP fragments seen (valid or not). */
 };
 
 /* A zone's limit and connection count. */

@@ -1370,23 +1370,178 @@ TEST(bad_checksums_are_invalid)
     conntrack_destroy(ct);
 }
 
-TEST(fragments_are_invalid)
+/* Runs F through the oracle's committing pipeline: ct(zone) and, unless
+ * +inv, ct(commit,zone,exec(set_field:1->ct_mark)).  Returns the first
+ * verdict. */
+static const char *
+ct_pipeline(struct conntrack *ct, struct ct_frame *f, uint16_t zone,
+            long long now)
 {
+    const char *verdict = ct_run(ct, f, zone, false, now);
+
+    if (!strstr(verdict, "inv")) {
+        ct_commit_mark(ct, f, zone, 1, now);
+    }
+    return verdict;
+}
+
+TEST(fragments_in_order)
+{
+    static uint8_t payload[2992];
     struct conntrack *ct = conntrack_create();
+    struct ct_frame whole, frags[4];
+    struct ct_stats stats;
+    size_t n;
+
+    for (size_t i = 0; i < sizeof payload; i++) {
+        payload[i] = i;
+    }
+    /* A 3000-byte echo request in 1480-byte pieces, as OVS's sandbox saw
+     * it: every fragment gets the datagram's verdict. */
+    ct_frame_icmp_ex(&whole, A, B, 8, 0, 17, 1, payload, sizeof payload,
+                     NULL);
+    n = ct_frame_fragment(&whole, 1480, 0x1234, frags, 4);
+    ASSERT_EQ(n, 3);
+    ASSERT_EQ(frags[0].len, 14 + 1500);
+    for (size_t i = 0; i < n; i++) {
+        ASSERT_STR_EQ(ct_pipeline(ct, &frags[i], 3, T0), "+new+trk");
+        ASSERT_EQ(frags[i].pkt.md.ct_mark, 1);
+        ASSERT_EQ(frags[i].pkt.md.ct_zone, 3);
+        ASSERT_EQ(frags[i].pkt.md.ct_nw_proto, IPPROTO_ICMP_);
+        ASSERT_EQ(ntohs(frags[i].pkt.md.ct_tp_src), 8);
+    }
+    ASSERT_EQ(conntrack_count(ct), 1);
+    ASSERT_DUMP(ct, false, false, T0, "icmp,orig=(src=10.1.1.1,dst=10.1.1.2,"
+                "id=17,type=8,code=0),reply=(src=10.1.1.2,dst=10.1.1.1,id=17,"
+                "type=0,code=0),zone=3,mark=1\n");
+    ct_frame_icmp_ex(&whole, B, A, 0, 0, 17, 1, payload, sizeof payload,
+                     NULL);
+    n = ct_frame_fragment(&whole, 1480, 0x9999, frags, 4);
+    for (size_t i = 0; i < n; i++) {
+        ASSERT_STR_EQ(ct_run(ct, &frags[i], 3, false, T0), "+est+rpl+trk");
+        ASSERT_TRUE(frags[i].pkt.md.ct_reply);
+    }
+    /* The same identification in another zone is another datagram. */
+    ASSERT_STR_EQ(ct_run(ct, &frags[1], 4, false, T0), "+inv+trk");
+
+    /* Fragmented UDP over IPv6. */
+    ct_frame_udp_ex(&whole, A6, B6, 5000, 53, 2000, NULL);
+    n = ct_frame_fragment(&whole, 1432, 7, frags, 4);
+    ASSERT_EQ(n, 2);
+    ASSERT_STR_EQ(ct_pipeline(ct, &frags[0], 3, T0), "+new+trk");
+    ASSERT_STR_EQ(ct_pipeline(ct, &frags[1], 3, T0), "+new+trk");
+    ct_frame_udp(&whole, B6, A6, 53, 5000);
+    ASSERT_STR_EQ(ct_run(ct, &whole, 3, false, T0), "+est+rpl+trk");
+
+    conntrack_get_stats(ct, &stats);
+    ASSERT_EQ(stats.n_fragments, 3 * 2 + 3 + 1 + 2 * 2);
+    ASSERT_EQ(stats.n_invalid, 1);
+    conntrack_destroy(ct);
+}
+
+TEST(fragments_out_of_order_small_overlapping_expired)
+{
+    static uint8_t payload[2992];
+    struct conntrack *ct = conntrack_create();
+    struct ct_frame whole, frags[4], f;
+    uint64_t unknown = coverage_read("conntrack_frag_unknown");
+    uint64_t small = coverage_read("conntrack_frag_too_small");
+    uint64_t overlap = coverage_read("conntrack_frag_overlap");
     struct ct_ip_opts first = { .frag = IP_MORE_FRAGMENTS };
     struct ct_ip_opts later = { .frag = 2 };
-    struct ct_ip_opts df = { .frag = IP_DONT_FRAGMENT };
-    struct ct_stats stats;
-    struct ct_frame f;
+    size_t n;
 
+    /* A later fragment before the first cannot be judged. */
+    ct_frame_icmp_ex(&whole, A, B, 8, 0, 18, 1, payload, sizeof payload,
+                     NULL);
+    n = ct_frame_fragment(&whole, 1480, 1, frags, 4);
+    ASSERT_STR_EQ(ct_pipeline(ct, &frags[1], 3, T0), "+inv+trk");
+    ASSERT_STR_EQ(ct_pipeline(ct, &frags[0], 3, T0), "+new+trk");
+    ASSERT_STR_EQ(ct_pipeline(ct, &frags[2], 3, T0), "+new+trk");
+    ASSERT_STR_EQ(ct_pipeline(ct, &frags[1], 3, T0), "+new+trk");
+    ASSERT_EQ(n, 3);
+
+    /* Small non-last fragments are refused, as by OVS. */
     ct_frame_udp_ex(&f, A, B, 5000, 53, 16, &first);
-    ASSERT_STR_EQ(ct_run(ct, &f, 0, true, T0), "+inv+trk");
+    ASSERT_STR_EQ(ct_pipeline(ct, &f, 3, T0), "+inv+trk");
     ct_frame_udp_ex(&f, A, B, 5000, 53, 16, &later);
-    ASSERT_STR_EQ(ct_run(ct, &f, 0, true, T0), "+inv+trk");
-    ct_frame_udp_ex(&f, A, B, 5000, 53, 16, &df);
-    ASSERT_STR_EQ(ct_run(ct, &f, 0, true, T0), "+new+trk");
-    conntrack_get_stats(ct, &stats);
-    ASSERT_EQ(stats.n_fragments, 2);
+    ASSERT_STR_EQ(ct_pipeline(ct, &f, 3, T0), "+inv+trk");
+    ASSERT_EQ(coverage_read("conntrack_frag_too_small") - small, 1);
+
+    /* A later fragment that would rewrite the TCP header. */
+    ct_frame_tcp(&whole, A, B, 1000, 80, TCP_SYN, 1, 0, 2000);
+    n = ct_frame_fragment(&whole, 1480, 2, frags, 4);
+    ASSERT_STR_EQ(ct_pipeline(ct, &frags[0], 3, T0), "+new+trk");
+    f = frags[1];
+    f.pkt.base = f.buf;
+    f.buf[14 + 6] = 0;
+    f.buf[14 + 7] = 1;          /* Offset 8: inside the TCP header. */
+    f.buf[14 + 10] = f.buf[14 + 11] = 0;
+    uint16_t c = ct_frame_csum2(f.buf + 14, 20, NULL, 0);
+    f.buf[14 + 10] = c >> 8;
+    f.buf[14 + 11] = c;
+    ASSERT_STR_EQ(ct_run(ct, &f, 3, false, T0), "+inv+trk");
+    ASSERT_EQ(coverage_read("conntrack_frag_overlap") - overlap, 1);
+    ASSERT_STR_EQ(ct_run(ct, &frags[1], 3, false, T0), "+new+trk");
+
+    /* A first fragment too short for its transport header. */
+    ct_frame_tcp(&whole, A, B, 1001, 80, TCP_SYN, 1, 0, 2000);
+    ct_frame_fragment(&whole, 1480, 3, frags, 4);
+    frags[0].pkt.size = frags[0].len = 14 + 20 + 16;
+    frags[0].buf[14 + 3] = 36;
+    frags[0].buf[14 + 10] = frags[0].buf[14 + 11] = 0;
+    c = ct_frame_csum2(frags[0].buf + 14, 20, NULL, 0);
+    frags[0].buf[14 + 10] = c >> 8;
+    frags[0].buf[14 + 11] = c;
+    ASSERT_STR_EQ(ct_run(ct, &frags[0], 3, false, T0), "+inv+trk");
+
+    /* 15 seconds after the first fragment, later ones are unknown. */
+    ct_frame_icmp_ex(&whole, A, B, 8, 0, 19, 1, payload, sizeof payload,
+                     NULL);
+    ct_frame_fragment(&whole, 1480, 4, frags, 4);
+    ASSERT_STR_EQ(ct_pipeline(ct, &frags[0], 3, T0), "+new+trk");
+    ASSERT_STR_EQ(ct_run(ct, &frags[1], 3, false, T0 + 14999), "+new+trk");
+    ASSERT_STR_EQ(ct_run(ct, &frags[2], 3, false, T0 + 15000), "+inv+trk");
+    /* Out of order, the small last fragment, and this one. */
+    ASSERT_EQ(coverage_read("conntrack_frag_unknown") - unknown, 3);
+    conntrack_run(ct, T0 + 15000);
+    conntrack_destroy(ct);
+}
+
+TEST(fragment_table_is_bounded)
+{
+    static uint8_t payload[2000];
+    struct conntrack *ct = conntrack_create();
+    struct ct_frame whole, frags[2];
+    int i;
+
+    ct_frame_icmp_ex(&whole, A, B, 8, 0, 20, 1, payload, sizeof payload,
+                     NULL);
+    for (i = 0; i < 1000; i++) {
+        ct_frame_fragment(&whole, 1480, i, frags, 2);
+        ASSERT_STR_EQ(ct_run(ct, &frags[0], 3, false, T0), "+new+trk");
+    }
+    ct_frame_fragment(&whole, 1480, i, frags, 2);
+    ASSERT_STR_EQ(ct_run(ct, &frags[0], 3, false, T0), "+inv+trk");
+    ASSERT_STR_EQ(ct_run(ct, &frags[1], 3, false, T0), "+inv+trk");
+    /* Once the others expire there is room again. */
+    ASSERT_STR_EQ(ct_run(ct, &frags[0], 3, false, T0 + 15000), "+new+trk");
+    ASSERT_STR_EQ(ct_run(ct, &frags[1], 3, false, T0 + 15000), "+new+trk");
+    conntrack_destroy(ct);
+}
+
+TEST(ipv6_atomic_fragment_is_a_whole_packet)
+{
+    struct conntrack *ct = conntrack_create();
+    struct ct_frame whole, frag[1];
+
+    /* Offset 0 and no more fragments: "fragmented" into one piece. */
+    ct_frame_udp(&whole, A6, B6, 5000, 53);
+    ASSERT_EQ(ct_frame_fragment(&whole, 1432, 9, frag, 1), 1);
+    ASSERT_STR_EQ(ct_run(ct, &frag[0], 0, true, T0), "+new+trk");
+    ASSERT_TRUE(frag[0].pkt.md.ct_conn != NULL);
+    ct_frame_udp(&whole, B6, A6, 53, 5000);
+    ASSERT_STR_EQ(ct_run(ct, &whole, 0, false, T0), "+est+rpl+trk");
     conntrack_destroy(ct);
 }
 
