@@ -9,6 +9,7 @@
 #ifndef VX_CONNTRACK_CONNTRACK_PRIVATE_H
 #define VX_CONNTRACK_CONNTRACK_PRIVATE_H 1
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdatomic.h>
 
@@ -126,15 +127,29 @@ enum ct_icmp_state {
 
 struct ct_zone;
 
-/* A connection. */
+/* Expiration of a free or removed entry, and of a connection killed (by
+ * ct(force) or a new TCP SYN) but not yet removed. */
+#define CT_EXPIRATION_FREE LLONG_MIN
+#define CT_EXPIRATION_KILLED (LLONG_MIN + 1)
+
+/* A connection: an entry of the table (conntrack-table.c).  Entries are
+ * never freed while the table exists, so readers may hold stale pointers;
+ * see conntrack-table.c. */
 struct ct_conn {
-    struct hmap_node node;     /* In a stripe's map, by ct_key_hash(). */
-    struct ct_key key;         /* Original direction; immutable. */
-    struct ct_key rev_key;     /* Reply direction; immutable. */
-    struct ct_zone *zone;      /* Zone accounting; immutable. */
-    _Atomic long long expiration; /* Monotonic msec at which it expires;
-                                   * written under 'lock'. */
-    pthread_spinlock_t lock;   /* Protects the members below. */
+    _Atomic(struct ct_conn *) next; /* Next in the chain; written under the
+                                     * stripe mutex, read without locks. */
+    _Atomic uint32_t hash;     /* ct_key_hash() of 'key'. */
+    _Atomic long long expiration; /* Monotonic msec at which it expires,
+                                   * or CT_EXPIRATION_*.  Written under
+                                   * 'lock'. */
+    struct ct_conn *free_next; /* Next free entry, when free. */
+    pthread_spinlock_t lock;   /* Protects the members below.  Initialized
+                                * once, with the slab. */
+    struct ct_key key;         /* Original direction; set before the entry
+                                * is inserted, then immutable. */
+    struct ct_key rev_key;     /* Reply direction; likewise. */
+    struct ct_zone *zone;      /* Zone accounting; likewise (used only with
+                                * conntrack's mutex). */
     uint32_t mark;             /* ct_mark. */
     uint64_t label[2];         /* ct_label, [0] = low 64 bits. */
     uint8_t cls;               /* enum ct_class; immutable. */
@@ -142,6 +157,63 @@ struct ct_conn {
     uint8_t state;             /* enum ct_other_state / ct_icmp_state. */
     struct ct_tcp_peer peer[2]; /* TCP only: [0] originator, [1] reply. */
 };
+
+/* The connection table (conntrack-table.c).  Lookups take no table lock;
+ * insertion and removal take the mutex of the key's stripe. */
+struct ct_table;
+
+#define CT_N_STRIPES 256
+
+struct ct_table *ct_table_create(void);
+
+/* Frees T and every entry.  No other thread may use T. */
+void ct_table_destroy(struct ct_table *t);
+
+/* Returns the stripe of the key hash HASH. */
+unsigned int ct_table_stripe(uint32_t hash);
+
+/* Returns the live, unexpired entry whose original or reply key is KEY
+ * (hash HASH) with its lock held, and sets *REPLY; or null.  Takes no
+ * table lock (except, rarely, to finish a lookup disturbed by writers). */
+struct ct_conn *ct_table_lookup(struct ct_table *t, const struct ct_key *key,
+                                uint32_t hash, long long now, bool *reply);
+
+/* Lock and unlock the mutex of STRIPE, which the functions below require
+ * (for the stripe of the hash or entry they are given). */
+void ct_table_lock_stripe(struct ct_table *t, unsigned int stripe);
+void ct_table_unlock_stripe(struct ct_table *t, unsigned int stripe);
+
+/* Returns the entry whose original or reply key is KEY (hash HASH), live
+ * or, with EXPIRED_TOO, expired but not yet removed, and sets *REPLY; or
+ * null.  The entry is not locked. */
+struct ct_conn *ct_table_find_locked(struct ct_table *t,
+                                     const struct ct_key *key, uint32_t hash,
+                                     long long now, bool expired_too,
+                                     bool *reply);
+
+/* Returns a free entry with its lock held and its expiration
+ * CT_EXPIRATION_FREE; the other members are stale.  Needs no stripe
+ * mutex. */
+struct ct_conn *ct_table_alloc(struct ct_table *t);
+
+/* Inserts the initialized, unlocked entry CONN with hash HASH. */
+void ct_table_insert(struct ct_table *t, struct ct_conn *conn,
+                     uint32_t hash);
+
+/* Removes CONN and returns its entry to the free list, unless
+ * ONLY_IF_EXPIRED and it has not expired at NOW (decided under its lock).
+ * Returns true if it was removed.  CONN must not be locked. */
+bool ct_table_remove(struct ct_table *t, struct ct_conn *conn,
+                     bool only_if_expired, long long now);
+
+/* Calls FUNC(entry, AUX) for every entry of STRIPE; FUNC may remove the
+ * entry it is given. */
+void ct_table_stripe_for_each(struct ct_table *t, unsigned int stripe,
+                              void (*func)(struct ct_conn *, void *aux),
+                              void *aux);
+
+/* Returns the bytes T takes (entries, free or not, and bucket arrays). */
+size_t ct_table_memory(const struct ct_table *t);
 
 /* Result of parsing a packet for conntrack. */
 enum ct_parse_result {

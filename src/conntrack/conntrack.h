@@ -58,27 +58,30 @@
  *
  * Design
  * ------
- * Connections live in one table striped into CT_N_STRIPES hash maps, each
- * behind its own read-write lock.  A connection is stored once, under a
- * hash of its key that is symmetric in source and destination, so both
- * directions of a flow find it in the same stripe; a lookup compares the
- * packet's key with the original and the reply key.  Per-connection state
- * (TCP windows, UDP/ICMP state, mark, label) is protected by a spinlock in
- * the connection; the expiration time is atomic, so a lookup checks expiry
- * without the connection lock.
+ * Connections live in one table striped into 256 chained hash tables
+ * (conntrack-table.c).  A connection is stored once, under a hash of its
+ * key that is symmetric in source and destination, so both directions of
+ * a flow find it; a lookup compares the packet's key with the original
+ * and the reply key.  Per-connection state (TCP windows, UDP/ICMP state,
+ * mark, label) is protected by a spinlock in the connection, and its
+ * expiration time is atomic.
  *
- * The established-connection path takes the stripe's lock for reading and
- * the connection's spinlock: no global lock, no allocation.  Two threads
- * never wait for each other unless they process packets of the same
- * connection at the same moment.  Creating or deleting a connection takes
- * the table mutex (which also guards zone accounting) and then the
- * stripe's lock for writing.  Lock order: table mutex, stripe lock,
- * connection spinlock.
+ * Lookups take no table lock and write no shared memory: they walk a
+ * chain with atomic loads and lock only the connection that matches.
+ * Entries are type-stable (slab-allocated, recycled through a free list,
+ * freed only with the tracker), and a lookup that misses while a stripe
+ * was being reorganized walks again (a per-stripe sequence number tells
+ * it).  So the established-connection path takes one spinlock, in the
+ * connection, and allocates nothing; two threads wait for each other only
+ * when they process packets of the same connection at the same moment.
+ * Creating or deleting a connection takes the tracker mutex (which also
+ * guards zone accounting) and the stripe's mutex.  Lock order: tracker
+ * mutex, stripe mutex, connection spinlock.  Memory follows the peak
+ * number of connections: entries and index arrays are kept for reuse.
  *
- * A deleted connection is freed while its stripe is write-locked, so a
- * connection pointer is valid only inside conntrack.  pkt->md.ct_conn is
- * an identity for callers (equal pointers mean the same connection while
- * it lives); nothing outside this module may dereference it.
+ * pkt->md.ct_conn is an identity for callers (equal pointers mean the same
+ * connection while it lives; the entry may be reused after it goes);
+ * nothing outside this module may dereference it.
  *
  * Thread safety
  * -------------
@@ -222,6 +225,11 @@ void conntrack_get_stats(const struct conntrack *ct, struct ct_stats *stats);
 /* Returns the memory one connection takes (entry plus its share of the
  * hash index), for memory/show. */
 size_t conntrack_conn_bytes(void);
+
+/* Returns the memory CT takes now.  Entries and index arrays are kept for
+ * reuse when connections go, so this follows the peak number of
+ * connections, not the current one. */
+size_t conntrack_memory(const struct conntrack *ct);
 
 /* Appends the connections (of *ZONE only, when nonnull) to DS, one line
  * each, sorted, in the format of `ovs-appctl dpctl/dump-conntrack`; with

@@ -1932,3 +1932,173 @@ TEST(threads_share_the_table)
     ASSERT_EQ(conntrack_count(ct), 0);
     conntrack_destroy(ct);
 }
+
+struct churn_arg {
+    struct conntrack *ct;      /* Shared tracker. */
+    _Atomic bool done;         /* The writer has finished. */
+    int id;                    /* Reader number. */
+    long n_lookups;            /* Lookups a reader made. */
+    long n_misses;             /* Lookups that did not find the entry. */
+};
+
+static void *
+churn_reader(void *arg_)
+{
+    struct churn_arg *arg = arg_;
+    struct ct_exec lookup = { .zone = 0 };
+    struct ct_frame f;
+    char src[32];
+
+    while (!atomic_load(&arg->done)) {
+        for (int i = 0; i < 10; i++) {
+            snprintf(src, sizeof src, "10.7.%d.%d", arg->id, i);
+            ct_frame_udp(&f, B, src, 53, 1000);
+            conntrack_execute(arg->ct, &f.pkt, &f.flow, &lookup, T0);
+            arg->n_lookups++;
+            if (f.pkt.md.ct_state
+                != (CS_TRACKED | CS_ESTABLISHED | CS_REPLY_DIR)) {
+                arg->n_misses++;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Readers of established connections must never miss them while another
+ * thread makes the table grow (moving every entry) and recycles entries
+ * by the tens of thousands. */
+TEST(lookups_survive_resizes_and_recycling)
+{
+    struct conntrack *ct = conntrack_create();
+    struct ct_exec commit = { .zone = 0, .commit = true };
+    struct ct_exec churn = { .zone = 1, .commit = true };
+    struct churn_arg args[2];
+    pthread_t readers[2];
+    struct ct_frame f;
+    char src[32];
+
+    for (int r = 0; r < 2; r++) {
+        for (int i = 0; i < 10; i++) {
+            snprintf(src, sizeof src, "10.7.%d.%d", r, i);
+            ct_frame_udp(&f, src, B, 1000, 53);
+            conntrack_execute(ct, &f.pkt, &f.flow, &commit, T0);
+        }
+        args[r] = (struct churn_arg) { .ct = ct, .id = r };
+        atomic_init(&args[r].done, false);
+        pthread_create(&readers[r], NULL, churn_reader, &args[r]);
+    }
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < 30000; i++) {
+            snprintf(src, sizeof src, "10.%d.%d.%d", 100 + round,
+                     i >> 8, i & 255);
+            ct_frame_udp(&f, src, B, 2000, 53);
+            conntrack_execute(ct, &f.pkt, &f.flow, &churn, T0);
+        }
+        ASSERT_EQ(conntrack_flush(ct, &(uint16_t) { 1 }), 30000);
+    }
+    for (int r = 0; r < 2; r++) {
+        atomic_store(&args[r].done, true);
+        pthread_join(readers[r], NULL);
+        ASSERT_GT(args[r].n_lookups, 0);
+        ASSERT_EQ(args[r].n_misses, 0);
+    }
+    ASSERT_EQ(conntrack_count(ct), 20);
+    ASSERT_GT(conntrack_memory(ct), 30000 * sizeof(struct ct_conn));
+    conntrack_destroy(ct);
+}
+
+struct recycle_arg {
+    struct ct_table *table;    /* Shared table. */
+    const struct ct_key *key;  /* Key to look up. */
+    uint32_t hash;             /* Its hash. */
+    _Atomic bool done;         /* The writer has finished. */
+    long n_lookups;            /* Lookups made. */
+    long n_misses;             /* Lookups that did not find the key. */
+};
+
+static void *
+recycle_reader(void *arg_)
+{
+    struct recycle_arg *arg = arg_;
+
+    while (!atomic_load(&arg->done)) {
+        struct ct_conn *c;
+        bool reply;
+
+        c = ct_table_lookup(arg->table, arg->key, arg->hash, T0, &reply);
+        arg->n_lookups++;
+        if (c) {
+            pthread_spin_unlock(&c->lock);
+        } else {
+            arg->n_misses++;
+        }
+    }
+    return NULL;
+}
+
+/* Fills the locked fresh entry C as a connection with KEY, live until far
+ * in the future, and unlocks it. */
+static void
+fill_entry(struct ct_conn *c, const struct ct_key *key)
+{
+    c->key = *key;
+    c->rev_key = *key;
+    ct_key_reverse(&c->rev_key);
+    atomic_store(&c->expiration, LLONG_MAX);
+    pthread_spin_unlock(&c->lock);
+}
+
+/* The reader's key sits at the end of a chain of entries that the writer
+ * keeps moving to another chain of the same stripe (remove, reuse for
+ * another key, insert): a reader standing on one of them is led into the
+ * other chain, and must notice and walk again rather than miss. */
+TEST(table_lookup_never_misses_under_recycling)
+{
+    enum { N_CHURN = 30 };
+    struct ct_table *t = ct_table_create();
+    /* One stripe (high bits); with 16 buckets, hash_k and hash_b1 share a
+     * bucket and hash_b2 is another. */
+    uint32_t hash_k = 0x5a000003, hash_b1 = 0x5a000103;
+    uint32_t hash_b2 = 0x5a000007;
+    unsigned int stripe = ct_table_stripe(hash_k);
+    struct ct_key key = { .dl_type = htons(ETH_TYPE_IP), .nw_proto = 17 };
+    struct ct_key junk = key;
+    struct recycle_arg arg = { .table = t, .key = &key, .hash = hash_k };
+    struct ct_conn *k, *churn[N_CHURN];
+    pthread_t reader;
+
+    ASSERT_EQ(ct_table_stripe(hash_b1), stripe);
+    ASSERT_EQ(ct_table_stripe(hash_b2), stripe);
+    key.src.port = htons(1);
+    key.dst.port = htons(2);
+    k = ct_table_alloc(t);
+    fill_entry(k, &key);
+    ct_table_lock_stripe(t, stripe);
+    ct_table_insert(t, k, hash_k);
+    for (int i = 0; i < N_CHURN; i++) {
+        churn[i] = ct_table_alloc(t);
+        junk.src.port = htons(100 + i);
+        fill_entry(churn[i], &junk);
+        ct_table_insert(t, churn[i], hash_b1);
+    }
+    ct_table_unlock_stripe(t, stripe);
+
+    atomic_init(&arg.done, false);
+    pthread_create(&reader, NULL, recycle_reader, &arg);
+    for (int i = 0; i < 1000000; i++) {
+        int j = i % N_CHURN;
+
+        ct_table_lock_stripe(t, stripe);
+        ASSERT_TRUE(ct_table_remove(t, churn[j], false, T0));
+        churn[j] = ct_table_alloc(t);
+        junk.src.port = htons(1000 + i % 50000);
+        fill_entry(churn[j], &junk);
+        ct_table_insert(t, churn[j], (i / N_CHURN) % 2 ? hash_b1 : hash_b2);
+        ct_table_unlock_stripe(t, stripe);
+    }
+    atomic_store(&arg.done, true);
+    pthread_join(reader, NULL);
+    ASSERT_GT(arg.n_lookups, 1000);
+    ASSERT_EQ(arg.n_misses, 0);
+    ct_table_destroy(t);
+}
