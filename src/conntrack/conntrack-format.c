@@ -44,7 +44,8 @@ format_tuple(struct ds *ds, const struct ct_key *key)
 {
     if (key->dl_type == htons(ETH_TYPE_IP)) {
         ds_put_format(ds, "src="IP_FMT",dst="IP_FMT,
-                      IP_ARGS(key->src.addr.ipv4), IP_ARGS(key->dst.addr.ipv4));
+                      IP_ARGS(key->src.addr.ipv4),
+                      IP_ARGS(key->dst.addr.ipv4));
     } else {
         char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 

@@ -269,7 +269,8 @@ ct_tcp_update(struct ct_conn *conn, const struct ct_packet *p, bool reply,
     }
 
     if (!(flags & TCP_ACK)
-        || (ack == 0 && (flags & (TCP_ACK | TCP_RST)) == (TCP_ACK | TCP_RST))) {
+        || (ack == 0
+            && (flags & (TCP_ACK | TCP_RST)) == (TCP_ACK | TCP_RST))) {
         /* Nothing to check the ack against (some stacks send RST|ACK with
          * a zero ack). */
         ack = dst->seqlo;

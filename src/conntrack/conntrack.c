@@ -70,16 +70,16 @@ struct conntrack {
     _Atomic size_t n_conns;      /* Connections in the table; changed only
                                   * under 'mutex'. */
 
-    /* Statistics (see struct ct_stats). */
-    _Atomic uint64_t n_created;
-    _Atomic uint64_t n_expired;
-    _Atomic uint64_t n_flushed;
-    _Atomic uint64_t n_full;
-    _Atomic uint64_t n_zone_full;
-    _Atomic uint64_t n_invalid;
-    _Atomic uint64_t n_l3csum_err;
-    _Atomic uint64_t n_l4csum_err;
-    _Atomic uint64_t n_fragments;
+    /* Statistics, as in struct ct_stats. */
+    _Atomic uint64_t n_created;    /* Connections committed. */
+    _Atomic uint64_t n_expired;    /* Freed by expiry. */
+    _Atomic uint64_t n_flushed;    /* Freed by conntrack_flush(). */
+    _Atomic uint64_t n_full;       /* Commits refused: global limit. */
+    _Atomic uint64_t n_zone_full;  /* Commits refused: zone limit. */
+    _Atomic uint64_t n_invalid;    /* +inv verdicts. */
+    _Atomic uint64_t n_l3csum_err; /* ... for a bad IPv4 checksum. */
+    _Atomic uint64_t n_l4csum_err; /* ... for a bad L4 checksum. */
+    _Atomic uint64_t n_fragments;  /* IP fragments seen. */
 };
 
 static void
@@ -481,8 +481,9 @@ parse_failed(struct conntrack *ct, struct pkt *pkt, enum ct_parse_result r,
 
 /* Runs ct() with ARGS on the parsed packet P of PKT. */
 static void
-process_packet(struct conntrack *ct, struct pkt *pkt, const struct ct_packet *p,
-               const struct ct_exec *args, long long now)
+process_packet(struct conntrack *ct, struct pkt *pkt,
+               const struct ct_packet *p, const struct ct_exec *args,
+               long long now)
 {
     uint32_t hash = ct_key_hash(&p->key, ct->hash_basis);
     struct ct_conn *conn;
