@@ -267,19 +267,19 @@ struct tcp_header {
 #define SCTP_HEADER_LEN 12
 
 struct sctp_header {
-    be16 sctp_src;
-    be16 sctp_dst;
-    be32 sctp_vtag;
+    be16 sctp_src;   /* Source port. */
+    be16 sctp_dst;   /* Destination port. */
+    be32 sctp_vtag;  /* Verification tag. */
     be32 sctp_csum;  /* CRC32c, not the Internet checksum. */
 } __attribute__((packed));
 
 #define IGMP_HEADER_LEN 8
 
 struct igmp_header {
-    uint8_t igmp_type;
-    uint8_t igmp_code;
-    be16 igmp_csum;
-    be32 group;
+    uint8_t igmp_type;  /* Message type (extracted into tp_src). */
+    uint8_t igmp_code;  /* Max response time (extracted into tp_dst). */
+    be16 igmp_csum;     /* Internet checksum of the IGMP message. */
+    be32 group;         /* Group address. */
 } __attribute__((packed));
 
 #define ICMP_HEADER_LEN 8

@@ -863,3 +863,33 @@ TEST(compose_specific_packets)
     ASSERT_EQ(buf[12] << 8 | buf[13], 10);
     ASSERT_EQ(flow_compose(&flow, ETH_TYPE_MIN, buf, sizeof buf), 0);
 }
+
+/* E4: a multicast, broadcast or all-zero source MAC is extracted as is,
+ * so that the port-security tables can match and drop it; extraction
+ * itself does not judge it. */
+TEST(invalid_source_macs_are_extracted_verbatim)
+{
+    static const char *const macs[] = { "01:00:5e:00:00:01",
+                                        "ff:ff:ff:ff:ff:ff",
+                                        "00:00:00:00:00:00" };
+    struct golden_pkt *pkts;
+    size_t n = golden_load(&pkts);
+    const struct golden_pkt *g = golden_find(pkts, n, "ipv4_udp");
+
+    for (size_t i = 0; i < ARRAY_SIZE(macs); i++) {
+        uint8_t *copy = xmemdup(g->data, g->size);
+        struct eth_addr mac;
+        struct flow flow;
+
+        ASSERT_TRUE(eth_addr_from_string(macs[i], &mac));
+        memcpy(copy + ETH_ADDR_LEN, mac.ea, ETH_ADDR_LEN);
+        memset(&flow, 0, sizeof flow);
+        pkt_flow_extract(copy, g->size, &flow, NULL);
+        ASSERT_TRUE(eth_addr_equals(flow.dl_src, mac));
+        ASSERT_EQ(eth_addr_is_multicast(flow.dl_src), i < 2);
+        ASSERT_EQ(eth_addr_is_zero(flow.dl_src), i == 2);
+        ASSERT_EQ(ntohs(flow.tp_dst), 53);
+        free(copy);
+    }
+    golden_free(pkts, n);
+}

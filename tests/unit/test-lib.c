@@ -11,6 +11,7 @@
 #include "lib/hmap.h"
 #include "lib/list.h"
 #include "lib/poll-loop.h"
+#include "lib/timeval.h"
 #include "lib/util.h"
 
 COVERAGE_DEFINE(test_lib_event);
@@ -228,4 +229,19 @@ TEST(ctl_client_without_daemon)
     snprintf(path, sizeof path, "%s/none.ctl", harness_tmpdir());
     ASSERT_EQ(ctl_client_call(path, 1, args, -1, &status, &reply), ENOENT);
     ds_destroy(&reply);
+}
+
+TEST(poll_immediate_wake_beats_timers)
+{
+    long long int start = time_msec();
+
+    /* poll_immediate_wake() with a later timer registered after it: the
+     * deadline stays "now" (this once overflowed into an endless wait). */
+    poll_immediate_wake();
+    poll_timer_wait(60000);
+    poll_block();
+    poll_timer_wait(60000);
+    poll_immediate_wake();
+    poll_block();
+    ASSERT_LT(time_msec() - start, 1000);
 }

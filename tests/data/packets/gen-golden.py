@@ -21,6 +21,7 @@ The OVS daemons run in a temporary directory and are stopped by pid.
 
 import ipaddress
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -110,8 +111,8 @@ def cases():
     yield "vxlan_outer", Ether(src="00:15:5d:bf:ba:50",
                                dst="00:15:5d:bf:ba:4f") / \
         IP(src="172.16.0.31", dst="172.16.0.11") / \
-        UDP(sport=44874, dport=4789) / VXLAN(vni=239) / eth() / ip4() / \
-        ICMP(type=8) / Raw(b"\x00" * 56)
+        UDP(sport=44874, dport=4789) / VXLAN(flags=0x08, vni=239) / \
+        eth() / ip4() / ICMP(type=8) / Raw(b"\x00" * 56)
 
     # E1/E2/E3: VLANs.
     yield "vlan_ipv4_udp", eth() / Dot1Q(vlan=3, prio=5) / u
@@ -367,7 +368,12 @@ def canonical_from_ovs(flow_str, tpids):
         elif k == "tcp_flags":
             bits = 0
             for name in v.split("|"):
-                bits |= flags[name] if name in flags else int(name, 0)
+                if name in flags:
+                    bits |= flags[name]
+                elif name.startswith("["):
+                    bits |= int(name.strip("[]"), 16)  # Reserved bits.
+                else:
+                    bits |= int(name, 0)
             f[k] = bits
         else:
             raise ValueError("unknown OVS field %s in %s" % (k, flow_str))
@@ -469,6 +475,8 @@ class Oracle:
                 os.kill(pid, signal.SIGTERM)
             except ProcessLookupError:
                 pass
+        time.sleep(0.2)
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def main():
