@@ -31,48 +31,48 @@
 #include "lib/hash.h"
 #include "packet/pkt.h"
 
-#define CT_FRAG_TIMEOUT 15000      /* Msec, as OVS's ipf lists. */
-#define CT_FRAG_MAX 1000           /* Datagrams remembered at once. */
+#define CT_FRAG_TIMEOUT 15000 /* Msec, as OVS's ipf lists. */
+#define CT_FRAG_MAX 1000      /* Datagrams remembered at once. */
 
 /* Identifies the fragments of one datagram. */
 struct ct_frag_key {
-    union ct_addr src;         /* Source address. */
-    union ct_addr dst;         /* Destination address. */
-    be32 id;                   /* IP identification. */
-    be16 dl_type;              /* ETH_TYPE_IP or ETH_TYPE_IPV6. */
-    uint16_t zone;             /* Conntrack zone. */
-    uint8_t proto;             /* Protocol of the fragmented payload. */
-    uint8_t pad[3];            /* Always zero. */
+    union ct_addr src; /* Source address. */
+    union ct_addr dst; /* Destination address. */
+    be32 id;           /* IP identification. */
+    be16 dl_type;      /* ETH_TYPE_IP or ETH_TYPE_IPV6. */
+    uint16_t zone;     /* Conntrack zone. */
+    uint8_t proto;     /* Protocol of the fragmented payload. */
+    uint8_t pad[3];    /* Always zero. */
 };
 
 /* What the last ct() of a datagram's first fragment wrote into its
  * metadata (everything but the zone and the connection). */
 struct ct_frag_verdict {
-    uint8_t ct_state;          /* CS_* bits. */
-    bool ct_reply;             /* Reply direction. */
-    bool ct_orig_tuple_ipv6;   /* Original tuple is IPv6. */
-    uint8_t ct_nw_proto;       /* Original-direction protocol. */
-    uint32_t ct_mark;          /* ct_mark. */
-    uint64_t ct_label[2];      /* ct_label. */
-    be32 ct_nw_src;            /* Original-direction IPv4 source. */
-    be32 ct_nw_dst;            /* Original-direction IPv4 destination. */
-    be16 ct_tp_src;            /* Original-direction source port. */
-    be16 ct_tp_dst;            /* Original-direction destination port. */
+    uint8_t ct_state;        /* CS_* bits. */
+    bool ct_reply;           /* Reply direction. */
+    bool ct_orig_tuple_ipv6; /* Original tuple is IPv6. */
+    uint8_t ct_nw_proto;     /* Original-direction protocol. */
+    uint32_t ct_mark;        /* ct_mark. */
+    uint64_t ct_label[2];    /* ct_label. */
+    be32 ct_nw_src;          /* Original-direction IPv4 source. */
+    be32 ct_nw_dst;          /* Original-direction IPv4 destination. */
+    be16 ct_tp_src;          /* Original-direction source port. */
+    be16 ct_tp_dst;          /* Original-direction destination port. */
 };
 
 /* A datagram whose first fragment has been seen. */
 struct ct_frag {
-    struct hmap_node node;     /* In struct ct_frags 'table'. */
-    struct ct_frag_key key;    /* Identity. */
-    long long expiration;      /* Msec at which it is forgotten. */
-    size_t min_offset;         /* Later fragments must start here or
-                                * beyond. */
+    struct hmap_node node;          /* In struct ct_frags 'table'. */
+    struct ct_frag_key key;         /* Identity. */
+    long long expiration;           /* Msec at which it is forgotten. */
+    size_t min_offset;              /* Later fragments must start here or
+                                     * beyond. */
     struct ct_frag_verdict verdict; /* Verdict for later fragments. */
 };
 
 struct ct_frags {
-    pthread_mutex_t mutex;     /* Protects 'table'. */
-    struct hmap table;         /* Contains struct ct_frag. */
+    pthread_mutex_t mutex; /* Protects 'table'. */
+    struct hmap table;     /* Contains struct ct_frag. */
 };
 
 struct ct_frags *
@@ -156,9 +156,9 @@ ct_frags_record(struct ct_frags *frags, const struct ct_packet *p,
     pthread_mutex_lock(&frags->mutex);
     frag = frag_lookup(frags, &key, hash);
     if (!frag) {
-        if (hmap_count(&frags->table) >= CT_FRAG_MAX
-            && (!frags_expire(frags, now)
-                || hmap_count(&frags->table) >= CT_FRAG_MAX)) {
+        if (hmap_count(&frags->table) >= CT_FRAG_MAX &&
+            (!frags_expire(frags, now) ||
+             hmap_count(&frags->table) >= CT_FRAG_MAX)) {
             pthread_mutex_unlock(&frags->mutex);
             return false;
         }
@@ -168,13 +168,13 @@ ct_frags_record(struct ct_frags *frags, const struct ct_packet *p,
     }
     frag->expiration = now + CT_FRAG_TIMEOUT;
     frag->min_offset = min_offset;
-    frag->verdict = (struct ct_frag_verdict) {
+    frag->verdict = (struct ct_frag_verdict){
         .ct_state = md->ct_state,
         .ct_reply = md->ct_reply,
         .ct_orig_tuple_ipv6 = md->ct_orig_tuple_ipv6,
         .ct_nw_proto = md->ct_nw_proto,
         .ct_mark = md->ct_mark,
-        .ct_label = { md->ct_label[0], md->ct_label[1] },
+        .ct_label = {md->ct_label[0], md->ct_label[1]},
         .ct_nw_src = md->ct_nw_src,
         .ct_nw_dst = md->ct_nw_dst,
         .ct_tp_src = md->ct_tp_src,

@@ -36,9 +36,9 @@ l4_csum_ok(const uint8_t *l3, be16 dl_type, uint8_t proto, const uint8_t *l4,
     uint32_t partial;
 
     partial = (dl_type == htons(ETH_TYPE_IP)
-               ? packet_csum_pseudoheader((const struct ip_header *) l3)
-               : packet_csum_pseudoheader6((const struct ip6_header *) l3,
-                                           proto, l4_size));
+                   ? packet_csum_pseudoheader((const struct ip_header *)l3)
+                   : packet_csum_pseudoheader6((const struct ip6_header *)l3,
+                                               proto, l4_size));
     return !csum_finish(csum_continue(partial, l4, l4_size));
 }
 
@@ -49,8 +49,8 @@ l4_csum_ok(const uint8_t *l3, be16 dl_type, uint8_t proto, const uint8_t *l4,
  * is filled.  An embedded header (from an ICMP error) is usually
  * truncated, so neither is checked, and fragments are malformed. */
 static enum ct_parse_result
-parse_ipv4(const uint8_t *data, size_t size, struct ct_key *key,
-           size_t *hlen, size_t *tot_len, struct ct_frag_info *frag)
+parse_ipv4(const uint8_t *data, size_t size, struct ct_key *key, size_t *hlen,
+           size_t *tot_len, struct ct_frag_info *frag)
 {
     struct ip_header ip;
 
@@ -98,19 +98,18 @@ static bool
 ipv6_skip_ext_headers(const uint8_t *data, size_t size, uint8_t *nxt,
                       size_t *ofs)
 {
-    for (int i = 0; ; i++) {
+    for (int i = 0;; i++) {
         size_t len;
 
-        if (*nxt != CT_IPPROTO_HOPOPTS && *nxt != CT_IPPROTO_ROUTING
-            && *nxt != CT_IPPROTO_DSTOPTS && *nxt != CT_IPPROTO_AH) {
+        if (*nxt != CT_IPPROTO_HOPOPTS && *nxt != CT_IPPROTO_ROUTING &&
+            *nxt != CT_IPPROTO_DSTOPTS && *nxt != CT_IPPROTO_AH) {
             return true;
         }
         if (i >= CT_MAX_IPV6_EXT_HDRS || size - *ofs < 8) {
             return false;
         }
-        len = (*nxt == CT_IPPROTO_AH
-               ? ((size_t) data[*ofs + 1] + 2) * 4
-               : ((size_t) data[*ofs + 1] + 1) * 8);
+        len = (*nxt == CT_IPPROTO_AH ? ((size_t)data[*ofs + 1] + 2) * 4
+                                     : ((size_t)data[*ofs + 1] + 1) * 8);
         if (len > size - *ofs) {
             return false;
         }
@@ -127,8 +126,8 @@ ipv6_skip_ext_headers(const uint8_t *data, size_t size, uint8_t *nxt,
  * malformed.  A fragment header that says "offset 0, no more fragments"
  * (an atomic fragment) is skipped. */
 static enum ct_parse_result
-parse_ipv6(const uint8_t *data, size_t size, struct ct_key *key,
-           size_t *hlen, size_t *tot_len, struct ct_frag_info *frag)
+parse_ipv6(const uint8_t *data, size_t size, struct ct_key *key, size_t *hlen,
+           size_t *tot_len, struct ct_frag_info *frag)
 {
     struct ip6_header ip6;
     uint8_t nxt;
@@ -222,22 +221,22 @@ static bool
 icmp_is_error(be16 dl_type, uint8_t type)
 {
     if (dl_type == htons(ETH_TYPE_IP)) {
-        return (type == ICMP4_DST_UNREACH || type == ICMP4_TIME_EXCEEDED
-                || type == ICMP4_PARAM_PROB || type == ICMP4_SOURCEQUENCH
-                || type == ICMP4_REDIRECT);
+        return (type == ICMP4_DST_UNREACH || type == ICMP4_TIME_EXCEEDED ||
+                type == ICMP4_PARAM_PROB || type == ICMP4_SOURCEQUENCH ||
+                type == ICMP4_REDIRECT);
     }
-    return (type == ICMP6_DST_UNREACH || type == ICMP6_PACKET_TOO_BIG
-            || type == ICMP6_TIME_EXCEEDED || type == ICMP6_PARAM_PROB);
+    return (type == ICMP6_DST_UNREACH || type == ICMP6_PACKET_TOO_BIG ||
+            type == ICMP6_TIME_EXCEEDED || type == ICMP6_PARAM_PROB);
 }
 
 /* Returns true if KEY's protocol is ICMP for its IP version. */
 static bool
 key_is_icmp(const struct ct_key *key)
 {
-    return ((key->dl_type == htons(ETH_TYPE_IP)
-             && key->nw_proto == IPPROTO_ICMP_)
-            || (key->dl_type == htons(ETH_TYPE_IPV6)
-                && key->nw_proto == IPPROTO_ICMPV6_));
+    return ((key->dl_type == htons(ETH_TYPE_IP) &&
+             key->nw_proto == IPPROTO_ICMP_) ||
+            (key->dl_type == htons(ETH_TYPE_IPV6) &&
+             key->nw_proto == IPPROTO_ICMPV6_));
 }
 
 /* Fills the ICMP part of KEY from the query header at L4, whose type has a
@@ -268,8 +267,9 @@ parse_embedded_l4(struct ct_key *key, const uint8_t *l4, size_t size,
 
     *used = 0;
     if (key->nw_proto == IPPROTO_TCP_ || key->nw_proto == IPPROTO_UDP_) {
-        size_t need = (v6 && key->nw_proto == IPPROTO_TCP_
-                       ? TCP_HEADER_LEN : CT_ICMP_ERROR_L4_LEN);
+        size_t need =
+            (v6 && key->nw_proto == IPPROTO_TCP_ ? TCP_HEADER_LEN
+                                                 : CT_ICMP_ERROR_L4_LEN);
         be16 ports[2];
 
         if (size < need) {
@@ -310,8 +310,8 @@ parse_icmp_error(struct ct_packet *p, const uint8_t *l4, size_t size)
     key.dl_type = p->key.dl_type;
     key.zone = p->key.zone;
     r = (key.dl_type == htons(ETH_TYPE_IP)
-         ? parse_ipv4(inner, inner_size, &key, &hlen, &dummy, NULL)
-         : parse_ipv6(inner, inner_size, &key, &hlen, &dummy, NULL));
+             ? parse_ipv4(inner, inner_size, &key, &hlen, &dummy, NULL)
+             : parse_ipv6(inner, inner_size, &key, &hlen, &dummy, NULL));
     if (r != CT_PARSE_OK) {
         return CT_PARSE_MALFORMED;
     }
@@ -333,8 +333,7 @@ parse_icmp_error(struct ct_packet *p, const uint8_t *l4, size_t size)
  * the L4 bytes then end before the datagram does, so neither checksums nor
  * the UDP length can be checked.  Sets P->l4_hdr_len. */
 static enum ct_parse_result
-parse_l4(struct ct_packet *p, const uint8_t *l3, bool csum_trusted,
-         bool whole)
+parse_l4(struct ct_packet *p, const uint8_t *l3, bool csum_trusted, bool whole)
 {
     struct ct_key *key = &p->key;
     const uint8_t *l4 = p->l4;
@@ -353,8 +352,8 @@ parse_l4(struct ct_packet *p, const uint8_t *l3, bool csum_trusted,
         if (hlen < TCP_HEADER_LEN || hlen > size) {
             return CT_PARSE_MALFORMED;
         }
-        if (!csum_trusted
-            && !l4_csum_ok(l3, key->dl_type, IPPROTO_TCP_, l4, size)) {
+        if (!csum_trusted &&
+            !l4_csum_ok(l3, key->dl_type, IPPROTO_TCP_, l4, size)) {
             return CT_PARSE_L4_CSUM;
         }
         key->src.port = tcp.tcp_src;
@@ -376,9 +375,9 @@ parse_l4(struct ct_packet *p, const uint8_t *l3, bool csum_trusted,
         if (len < UDP_HEADER_LEN || (whole && len > size)) {
             return CT_PARSE_MALFORMED;
         }
-        if (!csum_trusted
-            && !(udp.udp_csum == 0 && key->dl_type == htons(ETH_TYPE_IP))
-            && !l4_csum_ok(l3, key->dl_type, IPPROTO_UDP_, l4, size)) {
+        if (!csum_trusted &&
+            !(udp.udp_csum == 0 && key->dl_type == htons(ETH_TYPE_IP)) &&
+            !l4_csum_ok(l3, key->dl_type, IPPROTO_UDP_, l4, size)) {
             return CT_PARSE_L4_CSUM;
         }
         key->src.port = udp.udp_src;
@@ -393,10 +392,9 @@ parse_l4(struct ct_packet *p, const uint8_t *l3, bool csum_trusted,
         if (size < ICMP_HEADER_LEN) {
             return CT_PARSE_MALFORMED;
         }
-        if (!csum_trusted
-            && (v4 ? csum(l4, size) != 0
-                   : !l4_csum_ok(l3, key->dl_type, IPPROTO_ICMPV6_, l4,
-                                 size))) {
+        if (!csum_trusted &&
+            (v4 ? csum(l4, size) != 0
+                : !l4_csum_ok(l3, key->dl_type, IPPROTO_ICMPV6_, l4, size))) {
             return CT_PARSE_L4_CSUM;
         }
         rev = icmp_reverse_type(key->dl_type, l4[0]);
@@ -415,8 +413,7 @@ parse_l4(struct ct_packet *p, const uint8_t *l3, bool csum_trusted,
 
 enum ct_parse_result
 ct_parse(const uint8_t *l3, size_t size, be16 dl_type, uint16_t zone,
-         bool l4_csum_trusted, struct ct_packet *p,
-         struct ct_frag_info *frag)
+         bool l4_csum_trusted, struct ct_packet *p, struct ct_frag_info *frag)
 {
     size_t hlen = 0, tot_len = 0;
     enum ct_parse_result r;
@@ -447,8 +444,8 @@ ct_parse_first_fragment(const uint8_t *l3, const struct ct_frag_info *frag,
     size_t ofs = frag->data_ofs;
     size_t end = frag->data_ofs + frag->data_len;
 
-    if (p->key.dl_type == htons(ETH_TYPE_IPV6)
-        && !ipv6_skip_ext_headers(l3, end, &nxt, &ofs)) {
+    if (p->key.dl_type == htons(ETH_TYPE_IPV6) &&
+        !ipv6_skip_ext_headers(l3, end, &nxt, &ofs)) {
         return CT_PARSE_MALFORMED;
     }
     if (p->key.dl_type == htons(ETH_TYPE_IPV6) && nxt == CT_IPPROTO_FRAGMENT) {
@@ -491,7 +488,7 @@ ct_key_hash(const struct ct_key *key, uint32_t basis)
     }
     hash = endpoint_hash_add(basis, a);
     hash = endpoint_hash_add(hash, b);
-    hash = hash_add(hash, ((uint32_t) key->dl_type << 16) | key->zone);
+    hash = hash_add(hash, ((uint32_t)key->dl_type << 16) | key->zone);
     hash = hash_add(hash, key->nw_proto);
     return hash_finish(hash, sizeof *key);
 }
@@ -509,6 +506,6 @@ enum ct_class
 ct_key_class(const struct ct_key *key)
 {
     return (key->nw_proto == IPPROTO_TCP_ ? CT_CLASS_TCP
-            : key_is_icmp(key) ? CT_CLASS_ICMP
-            : CT_CLASS_OTHER);
+            : key_is_icmp(key)            ? CT_CLASS_ICMP
+                                          : CT_CLASS_OTHER);
 }

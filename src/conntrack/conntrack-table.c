@@ -48,22 +48,22 @@
 
 /* A stripe's bucket array. */
 struct ct_buckets {
-    size_t mask;                        /* Number of buckets - 1. */
-    struct ct_buckets *retired;         /* Older arrays of the stripe. */
-    _Atomic(struct ct_conn *) heads[];  /* Chains. */
+    size_t mask;                       /* Number of buckets - 1. */
+    struct ct_buckets *retired;        /* Older arrays of the stripe. */
+    _Atomic(struct ct_conn *) heads[]; /* Chains. */
 };
 
 /* One stripe, padded so that two stripes never share a cache line. */
 struct ct_stripe {
     union {
         struct {
-            pthread_mutex_t mutex;      /* Taken by writers. */
-            _Atomic uint32_t seq;       /* Bumped by removals; odd during a
-                                         * resize. */
+            pthread_mutex_t mutex; /* Taken by writers. */
+            _Atomic uint32_t seq;  /* Bumped by removals; odd during a
+                                    * resize. */
             _Atomic(struct ct_buckets *) buckets; /* Current array. */
-            size_t n;                   /* Entries; under 'mutex'. */
+            size_t n;                             /* Entries; under 'mutex'. */
         };
-        uint8_t pad[128];               /* Padding to two cache lines. */
+        uint8_t pad[128]; /* Padding to two cache lines. */
     };
 };
 
@@ -71,16 +71,16 @@ _Static_assert(sizeof(struct ct_stripe) == 128, "struct ct_stripe overflows");
 
 /* A block of entries. */
 struct ct_slab {
-    struct ct_slab *next;               /* Next slab of the table. */
+    struct ct_slab *next;                /* Next slab of the table. */
     struct ct_conn conns[CT_SLAB_CONNS]; /* The entries. */
 };
 
 struct ct_table {
     struct ct_stripe stripes[CT_N_STRIPES]; /* The stripes. */
-    pthread_mutex_t alloc_mutex;        /* Protects the members below. */
-    struct ct_slab *slabs;              /* All slabs. */
-    struct ct_conn *free;               /* Free entries, by 'free_next'. */
-    size_t n_allocated;                 /* Entries in slabs. */
+    pthread_mutex_t alloc_mutex;            /* Protects the members below. */
+    struct ct_slab *slabs;                  /* All slabs. */
+    struct ct_conn *free;                   /* Free entries, by 'free_next'. */
+    size_t n_allocated;                     /* Entries in slabs. */
 };
 
 static struct ct_buckets *
@@ -146,8 +146,8 @@ ct_table_stripe(uint32_t hash)
 static bool
 conn_expired(const struct ct_conn *conn, long long now)
 {
-    return now >= atomic_load_explicit(&conn->expiration,
-                                       memory_order_relaxed);
+    return now >=
+           atomic_load_explicit(&conn->expiration, memory_order_relaxed);
 }
 
 /* Returns true if CONN (whose lock the caller holds, or whose stripe mutex
@@ -158,11 +158,11 @@ static bool
 conn_matches(const struct ct_conn *conn, const struct ct_key *key,
              long long now, bool expired_too, bool *reply)
 {
-    long long expiration = atomic_load_explicit(&conn->expiration,
-                                                memory_order_relaxed);
+    long long expiration =
+        atomic_load_explicit(&conn->expiration, memory_order_relaxed);
 
-    if (expiration == CT_EXPIRATION_FREE
-        || (!expired_too && now >= expiration)) {
+    if (expiration == CT_EXPIRATION_FREE ||
+        (!expired_too && now >= expiration)) {
         return false;
     }
     if (!memcmp(&conn->key, key, sizeof *key)) {
@@ -194,12 +194,12 @@ ct_table_find_locked(struct ct_table *t, const struct ct_key *key,
                      bool *reply)
 {
     struct ct_stripe *s = &t->stripes[ct_table_stripe(hash)];
-    struct ct_buckets *b = atomic_load_explicit(&s->buckets,
-                                                memory_order_relaxed);
+    struct ct_buckets *b =
+        atomic_load_explicit(&s->buckets, memory_order_relaxed);
 
     for (struct ct_conn *c = chain_head(b, hash); c; c = chain_next(c)) {
-        if (atomic_load_explicit(&c->hash, memory_order_relaxed) == hash
-            && conn_matches(c, key, now, expired_too, reply)) {
+        if (atomic_load_explicit(&c->hash, memory_order_relaxed) == hash &&
+            conn_matches(c, key, now, expired_too, reply)) {
             return c;
         }
     }
@@ -219,7 +219,7 @@ ct_table_lookup(struct ct_table *t, const struct ct_key *key, uint32_t hash,
         int steps = 0;
 
         if (seq & 1) {
-            continue;           /* Resizing: walk again, or wait below. */
+            continue; /* Resizing: walk again, or wait below. */
         }
         b = atomic_load_explicit(&s->buckets, memory_order_acquire);
         for (c = chain_head(b, hash); c && steps < CT_MAX_WALK;
@@ -300,8 +300,8 @@ ct_table_alloc(struct ct_table *t)
 static void
 stripe_expand(struct ct_stripe *s)
 {
-    struct ct_buckets *old = atomic_load_explicit(&s->buckets,
-                                                  memory_order_relaxed);
+    struct ct_buckets *old =
+        atomic_load_explicit(&s->buckets, memory_order_relaxed);
     struct ct_buckets *new = buckets_create(2 * (old->mask + 1));
 
     /* Odd while entries move, so that readers do not trust misses. */
@@ -310,18 +310,17 @@ stripe_expand(struct ct_stripe *s)
     for (size_t i = 0; i <= old->mask; i++) {
         struct ct_conn *c;
 
-        while ((c = atomic_load_explicit(&old->heads[i],
-                                         memory_order_relaxed))) {
-            uint32_t hash = atomic_load_explicit(&c->hash,
-                                                 memory_order_relaxed);
+        while (
+            (c = atomic_load_explicit(&old->heads[i], memory_order_relaxed))) {
+            uint32_t hash =
+                atomic_load_explicit(&c->hash, memory_order_relaxed);
             _Atomic(struct ct_conn *) *head = &new->heads[hash & new->mask];
 
             atomic_store_explicit(&old->heads[i], chain_next(c),
                                   memory_order_release);
-            atomic_store_explicit(&c->next,
-                                  atomic_load_explicit(head,
-                                                       memory_order_relaxed),
-                                  memory_order_release);
+            atomic_store_explicit(
+                &c->next, atomic_load_explicit(head, memory_order_relaxed),
+                memory_order_release);
             atomic_store_explicit(head, c, memory_order_release);
         }
     }
@@ -337,8 +336,8 @@ ct_table_insert(struct ct_table *t, struct ct_conn *conn, uint32_t hash)
     struct ct_buckets *b;
     _Atomic(struct ct_conn *) *head;
 
-    if (++s->n / 2 > atomic_load_explicit(&s->buckets,
-                                          memory_order_relaxed)->mask) {
+    if (++s->n / 2 >
+        atomic_load_explicit(&s->buckets, memory_order_relaxed)->mask) {
         stripe_expand(s);
     }
     b = atomic_load_explicit(&s->buckets, memory_order_relaxed);
@@ -351,13 +350,13 @@ ct_table_insert(struct ct_table *t, struct ct_conn *conn, uint32_t hash)
 }
 
 bool
-ct_table_remove(struct ct_table *t, struct ct_conn *conn,
-                bool only_if_expired, long long now)
+ct_table_remove(struct ct_table *t, struct ct_conn *conn, bool only_if_expired,
+                long long now)
 {
     uint32_t hash = atomic_load_explicit(&conn->hash, memory_order_relaxed);
     struct ct_stripe *s = &t->stripes[ct_table_stripe(hash)];
-    struct ct_buckets *b = atomic_load_explicit(&s->buckets,
-                                                memory_order_relaxed);
+    struct ct_buckets *b =
+        atomic_load_explicit(&s->buckets, memory_order_relaxed);
     _Atomic(struct ct_conn *) *link = &b->heads[hash & b->mask];
 
     /* Decide under the entry's lock, so that a reader refreshing it now is
@@ -387,12 +386,11 @@ ct_table_remove(struct ct_table *t, struct ct_conn *conn,
 
 void
 ct_table_stripe_for_each(struct ct_table *t, unsigned int stripe,
-                         void (*func)(struct ct_conn *, void *aux),
-                         void *aux)
+                         void (*func)(struct ct_conn *, void *aux), void *aux)
 {
     struct ct_stripe *s = &t->stripes[stripe];
-    struct ct_buckets *b = atomic_load_explicit(&s->buckets,
-                                                memory_order_relaxed);
+    struct ct_buckets *b =
+        atomic_load_explicit(&s->buckets, memory_order_relaxed);
 
     for (size_t i = 0; i <= b->mask; i++) {
         struct ct_conn *c, *next;
@@ -407,7 +405,7 @@ ct_table_stripe_for_each(struct ct_table *t, unsigned int stripe,
 size_t
 ct_table_memory(const struct ct_table *t_)
 {
-    struct ct_table *t = (struct ct_table *) t_;
+    struct ct_table *t = (struct ct_table *)t_;
     size_t bytes = sizeof *t;
 
     pthread_mutex_lock(&t->alloc_mutex);

@@ -47,11 +47,11 @@ COVERAGE_DEFINE(conntrack_invalid_state);
  * connections or a limit.  All members are protected by the table
  * mutex. */
 struct ct_zone {
-    struct hmap_node node;     /* In struct conntrack 'zones'. */
-    uint16_t zone;             /* Zone number. */
-    bool has_limit;            /* A limit is configured. */
-    uint32_t limit;            /* The limit, if 'has_limit'. */
-    uint32_t n_conns;          /* Connections of this zone in the table. */
+    struct hmap_node node; /* In struct conntrack 'zones'. */
+    uint16_t zone;         /* Zone number. */
+    bool has_limit;        /* A limit is configured. */
+    uint32_t limit;        /* The limit, if 'has_limit'. */
+    uint32_t n_conns;      /* Connections of this zone in the table. */
 };
 
 struct conntrack {
@@ -65,10 +65,10 @@ struct conntrack {
     uint32_t hash_basis;       /* Random basis of key hashes. */
     struct ct_frags *frags;    /* Fragmented datagrams. */
 
-    _Atomic uint32_t maxconns;   /* Global limit. */
-    _Atomic bool tcp_seq_chk;    /* TCP window checks enabled. */
-    _Atomic size_t n_conns;      /* Connections in the table; changed only
-                                  * under 'mutex'. */
+    _Atomic uint32_t maxconns; /* Global limit. */
+    _Atomic bool tcp_seq_chk;  /* TCP window checks enabled. */
+    _Atomic size_t n_conns;    /* Connections in the table; changed only
+                                * under 'mutex'. */
 
     /* Statistics, as in struct ct_stats. */
     _Atomic uint64_t n_created;    /* Connections committed. */
@@ -103,8 +103,8 @@ random_basis(void)
         struct timespec ts;
 
         clock_gettime(CLOCK_MONOTONIC, &ts);
-        basis = hash_int((uint32_t) ts.tv_nsec ^ (uint32_t) getpid(),
-                         (uint32_t) ts.tv_sec);
+        basis = hash_int((uint32_t)ts.tv_nsec ^ (uint32_t)getpid(),
+                         (uint32_t)ts.tv_sec);
     }
     return basis;
 }
@@ -146,8 +146,8 @@ conntrack_destroy(struct conntrack *ct)
 static bool
 conn_expired(const struct ct_conn *conn, long long now)
 {
-    return now >= atomic_load_explicit(&conn->expiration,
-                                       memory_order_relaxed);
+    return now >=
+           atomic_load_explicit(&conn->expiration, memory_order_relaxed);
 }
 
 static struct ct_zone *
@@ -220,11 +220,11 @@ conn_force_expire(struct ct_conn *conn)
 static void
 conn_apply_exec(struct ct_conn *conn, const struct ct_exec *args)
 {
-    conn->mark = ((conn->mark & ~args->mark_mask)
-                  | (args->mark_value & args->mark_mask));
+    conn->mark = ((conn->mark & ~args->mark_mask) |
+                  (args->mark_value & args->mark_mask));
     for (int i = 0; i < 2; i++) {
-        conn->label[i] = ((conn->label[i] & ~args->label_mask[i])
-                          | (args->label_value[i] & args->label_mask[i]));
+        conn->label[i] = ((conn->label[i] & ~args->label_mask[i]) |
+                          (args->label_value[i] & args->label_mask[i]));
     }
 }
 
@@ -242,7 +242,7 @@ write_md(struct pkt *pkt, uint8_t state, uint16_t zone,
     md->ct_mark = conn ? conn->mark : 0;
     md->ct_label[0] = conn ? conn->label[0] : 0;
     md->ct_label[1] = conn ? conn->label[1] : 0;
-    md->ct_conn = (void *) conn;
+    md->ct_conn = (void *)conn;
     md->ct_reply = (state & CS_REPLY_DIR) != 0;
 
     if (conn) {
@@ -283,8 +283,8 @@ process_existing(struct conntrack *ct, struct pkt *pkt,
     if (p->related) {
         state = CS_RELATED | (reply ? CS_REPLY_DIR : 0);
     } else {
-        bool seq_chk = atomic_load_explicit(&ct->tcp_seq_chk,
-                                            memory_order_relaxed);
+        bool seq_chk =
+            atomic_load_explicit(&ct->tcp_seq_chk, memory_order_relaxed);
 
         switch (ct_conn_update(conn, p, reply, seq_chk, now)) {
         case CT_UPDATE_VALID:
@@ -338,12 +338,12 @@ limits_allow(struct conntrack *ct, const struct ct_zone *z)
 
 /* Deletion of the entries of a stripe that satisfy a condition. */
 struct delete_ctx {
-    struct conntrack *ct;      /* The tracker. */
-    long long now;             /* Current time. */
-    bool only_if_expired;      /* Only expired entries. */
-    const uint16_t *zone;      /* Only entries of this zone, if nonnull. */
-    size_t n_visited;          /* Entries seen. */
-    size_t n_deleted;          /* Entries deleted. */
+    struct conntrack *ct; /* The tracker. */
+    long long now;        /* Current time. */
+    bool only_if_expired; /* Only expired entries. */
+    const uint16_t *zone; /* Only entries of this zone, if nonnull. */
+    size_t n_visited;     /* Entries seen. */
+    size_t n_deleted;     /* Entries deleted. */
 };
 
 static void
@@ -352,8 +352,8 @@ delete_cb(struct ct_conn *conn, void *ctx_)
     struct delete_ctx *ctx = ctx_;
 
     ctx->n_visited++;
-    if ((!ctx->zone || conn->key.zone == *ctx->zone)
-        && conn_delete(ctx->ct, conn, ctx->only_if_expired, ctx->now)) {
+    if ((!ctx->zone || conn->key.zone == *ctx->zone) &&
+        conn_delete(ctx->ct, conn, ctx->only_if_expired, ctx->now)) {
         ctx->n_deleted++;
     }
 }
@@ -401,8 +401,8 @@ commit_new(struct conntrack *ct, struct pkt *pkt, const struct ct_packet *p,
         bool done;
 
         pthread_spin_lock(&conn->lock);
-        done = (!conn_expired(conn, now)
-                && process_existing(ct, pkt, p, conn, reply, args, now));
+        done = (!conn_expired(conn, now) &&
+                process_existing(ct, pkt, p, conn, reply, args, now));
         pthread_spin_unlock(&conn->lock);
         if (done) {
             goto out;
@@ -410,12 +410,12 @@ commit_new(struct conntrack *ct, struct pkt *pkt, const struct ct_packet *p,
         conn_delete(ct, conn, false, now);
     }
 
-    if (atomic_load_explicit(&ct->n_conns, memory_order_relaxed)
-        >= atomic_load_explicit(&ct->maxconns, memory_order_relaxed)) {
+    if (atomic_load_explicit(&ct->n_conns, memory_order_relaxed) >=
+        atomic_load_explicit(&ct->maxconns, memory_order_relaxed)) {
         /* At the limit: reclaim what has expired in this stripe rather
          * than wait for the sweeper. */
-        struct delete_ctx ctx = { .ct = ct, .now = now,
-                                  .only_if_expired = true };
+        struct delete_ctx ctx = {
+            .ct = ct, .now = now, .only_if_expired = true};
 
         stripe_delete__(ct, stripe, &ctx);
         atomic_fetch_add_explicit(&ct->n_expired, ctx.n_deleted,
@@ -530,8 +530,8 @@ process_fragment(struct conntrack *ct, struct pkt *pkt, const uint8_t *l3,
 
     COVERAGE_INC(conntrack_fragment);
     stat_inc(&ct->n_fragments);
-    if (frag->more && frag->dgram_len < (v6 ? CT_FRAG_MIN_V6
-                                            : CT_FRAG_MIN_V4)) {
+    if (frag->more &&
+        frag->dgram_len < (v6 ? CT_FRAG_MIN_V6 : CT_FRAG_MIN_V4)) {
         COVERAGE_INC(conntrack_frag_too_small);
         write_md_invalid(ct, pkt, args->zone);
     } else if (frag->offset == 0) {
@@ -630,7 +630,7 @@ conntrack_clear(struct pkt *pkt)
 size_t
 conntrack_run(struct conntrack *ct, long long now)
 {
-    struct delete_ctx ctx = { .ct = ct, .now = now, .only_if_expired = true };
+    struct delete_ctx ctx = {.ct = ct, .now = now, .only_if_expired = true};
 
     for (size_t i = 0; i < CT_N_STRIPES && ctx.n_visited < CT_SWEEP_VISIT_MAX;
          i++) {
@@ -651,7 +651,7 @@ conntrack_run(struct conntrack *ct, long long now)
 size_t
 conntrack_flush(struct conntrack *ct, const uint16_t *zone)
 {
-    struct delete_ctx ctx = { .ct = ct, .zone = zone };
+    struct delete_ctx ctx = {.ct = ct, .zone = zone};
 
     for (unsigned int i = 0; i < CT_N_STRIPES; i++) {
         stripe_delete(ct, i, &ctx);
@@ -671,7 +671,7 @@ void
 conntrack_set_maxconns(struct conntrack *ct, uint32_t maxconns)
 {
     atomic_store_explicit(&ct->maxconns, maxconns, memory_order_relaxed);
-    VLOG_INFO("maximum number of connections set to %"PRIu32, maxconns);
+    VLOG_INFO("maximum number of connections set to %" PRIu32, maxconns);
 }
 
 uint32_t
@@ -716,9 +716,9 @@ conntrack_set_zone_limit(struct conntrack *ct, int32_t zone, uint32_t limit)
     }
     pthread_mutex_unlock(&ct->mutex);
     if (zone == CT_ZONE_DEFAULT) {
-        VLOG_INFO("default zone limit set to %"PRIu32, limit);
+        VLOG_INFO("default zone limit set to %" PRIu32, limit);
     } else {
-        VLOG_INFO("zone %"PRId32" limit set to %"PRIu32, zone, limit);
+        VLOG_INFO("zone %" PRId32 " limit set to %" PRIu32, zone, limit);
     }
     return 0;
 }
@@ -757,7 +757,7 @@ conntrack_get_zone_limit(const struct conntrack *ct_, int32_t zone,
                          struct ct_zone_limit *zl)
 {
     /* The mutex is not part of the logical state. */
-    struct conntrack *ct = (struct conntrack *) ct_;
+    struct conntrack *ct = (struct conntrack *)ct_;
 
     if (!zone_in_range(zone)) {
         return EINVAL;
@@ -833,11 +833,11 @@ conntrack_memory(const struct conntrack *ct)
 
 /* Appending snapshots of a stripe's entries. */
 struct snapshot_ctx {
-    const uint16_t *zone;      /* Only this zone, if nonnull. */
-    long long now;             /* Skip entries expired at this time. */
-    struct ct_entry *entries;  /* Snapshots. */
-    size_t n;                  /* Number of snapshots. */
-    size_t allocated;          /* Allocated snapshots. */
+    const uint16_t *zone;     /* Only this zone, if nonnull. */
+    long long now;            /* Skip entries expired at this time. */
+    struct ct_entry *entries; /* Snapshots. */
+    size_t n;                 /* Number of snapshots. */
+    size_t allocated;         /* Allocated snapshots. */
 };
 
 static void
@@ -859,8 +859,8 @@ snapshot_cb(struct ct_conn *conn, void *ctx_)
         e->key = conn->key;
         e->rev_key = conn->rev_key;
         e->cls = conn->cls;
-        e->expiration = atomic_load_explicit(&conn->expiration,
-                                             memory_order_relaxed);
+        e->expiration =
+            atomic_load_explicit(&conn->expiration, memory_order_relaxed);
         e->mark = conn->mark;
         e->label[0] = conn->label[0];
         e->label[1] = conn->label[1];
@@ -873,7 +873,7 @@ struct ct_entry *
 ct_snapshot(struct conntrack *ct, const uint16_t *zone, long long now,
             size_t *n)
 {
-    struct snapshot_ctx ctx = { .zone = zone, .now = now };
+    struct snapshot_ctx ctx = {.zone = zone, .now = now};
 
     for (unsigned int i = 0; i < CT_N_STRIPES; i++) {
         ct_table_lock_stripe(ct->table, i);

@@ -115,39 +115,39 @@ struct pkt_batch;
 
 /* Arguments of one ct() action. */
 struct ct_exec {
-    uint16_t zone;             /* Conntrack zone. */
-    bool commit;               /* Create a connection for a +new packet, and
-                                * apply the mark and label below. */
-    bool force;                /* With 'commit': a connection found in the
-                                * reply direction is deleted first. */
-    uint32_t mark_value;       /* New ct_mark bits (within 'mark_mask'). */
-    uint32_t mark_mask;        /* Bits of ct_mark to set; 0 leaves it. */
-    uint64_t label_value[2];   /* New ct_label bits, [0] = low 64 bits. */
-    uint64_t label_mask[2];    /* Bits of ct_label to set; 0 leaves it. */
+    uint16_t zone;           /* Conntrack zone. */
+    bool commit;             /* Create a connection for a +new packet, and
+                              * apply the mark and label below. */
+    bool force;              /* With 'commit': a connection found in the
+                              * reply direction is deleted first. */
+    uint32_t mark_value;     /* New ct_mark bits (within 'mark_mask'). */
+    uint32_t mark_mask;      /* Bits of ct_mark to set; 0 leaves it. */
+    uint64_t label_value[2]; /* New ct_label bits, [0] = low 64 bits. */
+    uint64_t label_mask[2];  /* Bits of ct_label to set; 0 leaves it. */
 };
 
 /* Counters of one tracker (since creation). */
 struct ct_stats {
-    uint64_t n_conns;          /* Connections in the table now (including
-                                * expired ones not yet swept). */
-    uint64_t n_created;        /* Connections committed. */
-    uint64_t n_expired;        /* Connections freed by conntrack_run(). */
-    uint64_t n_flushed;        /* Connections freed by conntrack_flush(). */
-    uint64_t n_full;           /* Commits refused by the global limit. */
-    uint64_t n_zone_full;      /* Commits refused by a zone limit. */
-    uint64_t n_invalid;        /* Packets marked +inv, for any reason. */
-    uint64_t n_l3csum_err;     /* ... of them for a bad IPv4 checksum. */
-    uint64_t n_l4csum_err;     /* ... for a bad TCP/UDP/ICMP checksum. */
-    uint64_t n_fragments;      /* IP fragments seen (valid or not). */
+    uint64_t n_conns;      /* Connections in the table now (including
+                            * expired ones not yet swept). */
+    uint64_t n_created;    /* Connections committed. */
+    uint64_t n_expired;    /* Connections freed by conntrack_run(). */
+    uint64_t n_flushed;    /* Connections freed by conntrack_flush(). */
+    uint64_t n_full;       /* Commits refused by the global limit. */
+    uint64_t n_zone_full;  /* Commits refused by a zone limit. */
+    uint64_t n_invalid;    /* Packets marked +inv, for any reason. */
+    uint64_t n_l3csum_err; /* ... of them for a bad IPv4 checksum. */
+    uint64_t n_l4csum_err; /* ... for a bad TCP/UDP/ICMP checksum. */
+    uint64_t n_fragments;  /* IP fragments seen (valid or not). */
 };
 
 /* A zone's limit and connection count. */
 struct ct_zone_limit {
-    int32_t zone;              /* Zone, or CT_ZONE_DEFAULT. */
-    bool has_limit;            /* A limit is configured for 'zone'. */
-    uint32_t limit;            /* The limit, if 'has_limit'. */
-    uint32_t count;            /* Connections in the zone (0 for the
-                                * default entry). */
+    int32_t zone;   /* Zone, or CT_ZONE_DEFAULT. */
+    bool has_limit; /* A limit is configured for 'zone'. */
+    uint32_t limit; /* The limit, if 'has_limit'. */
+    uint32_t count; /* Connections in the zone (0 for the
+                     * default entry). */
 };
 
 /* Creates and returns an empty tracker with the default limits. */

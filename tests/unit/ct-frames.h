@@ -24,25 +24,24 @@
 #define CT_FRAME_L4_MAX 4000
 
 struct ct_frame {
-    uint8_t buf[CT_FRAME_MAX];   /* Frame bytes, from offset 0. */
-    size_t len;                  /* Frame length. */
-    struct pkt pkt;              /* Describes 'buf'. */
-    struct flow flow;            /* dl_type only. */
+    uint8_t buf[CT_FRAME_MAX]; /* Frame bytes, from offset 0. */
+    size_t len;                /* Frame length. */
+    struct pkt pkt;            /* Describes 'buf'. */
+    struct flow flow;          /* dl_type only. */
 };
 
 /* Options of ct_frame_ip(). */
 struct ct_ip_opts {
-    bool bad_ip_csum;            /* Corrupt the IPv4 header checksum. */
-    bool bad_l4_csum;            /* Corrupt the L4 checksum. */
-    uint16_t frag;               /* IPv4 frag_off (host order). */
-    int tot_len_delta;           /* Added to the IP length field. */
+    bool bad_ip_csum;  /* Corrupt the IPv4 header checksum. */
+    bool bad_l4_csum;  /* Corrupt the L4 checksum. */
+    uint16_t frag;     /* IPv4 frag_off (host order). */
+    int tot_len_delta; /* Added to the IP length field. */
 };
 
 /* Returns the ones'-complement checksum of the bytes of A then B (each of
  * even length except possibly B), in network order, byte by byte. */
 static inline uint16_t
-ct_frame_csum2(const uint8_t *a, size_t a_len, const uint8_t *b,
-               size_t b_len)
+ct_frame_csum2(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len)
 {
     uint32_t sum = 0;
 
@@ -55,7 +54,7 @@ ct_frame_csum2(const uint8_t *a, size_t a_len, const uint8_t *b,
     while (sum >> 16) {
         sum = (sum & 0xffff) + (sum >> 16);
     }
-    return (uint16_t) ~sum;
+    return (uint16_t)~sum;
 }
 
 static inline bool
@@ -208,8 +207,8 @@ ct_frame_tcp(struct ct_frame *f, const char *src, const char *dst,
              uint16_t sport, uint16_t dport, uint16_t flags, uint32_t seq,
              uint32_t ack, size_t payload)
 {
-    ct_frame_tcp_ex(f, src, dst, sport, dport, flags, seq, ack, 65535, NULL,
-                    0, payload, NULL);
+    ct_frame_tcp_ex(f, src, dst, sport, dport, flags, seq, ack, 65535, NULL, 0,
+                    payload, NULL);
 }
 
 /* A UDP datagram with PAYLOAD bytes of data. */
@@ -260,8 +259,8 @@ ct_frame_icmp_ex(struct ct_frame *f, const char *src, const char *dst,
         memcpy(l4 + 8, data, data_len);
     }
     ct_frame_ip(f, src, dst,
-                ct_frame_is_v6(src) ? IPPROTO_ICMPV6_ : IPPROTO_ICMP_,
-                l4, 8 + data_len, 2, ip);
+                ct_frame_is_v6(src) ? IPPROTO_ICMPV6_ : IPPROTO_ICMP_, l4,
+                8 + data_len, 2, ip);
 }
 
 static inline void
@@ -278,8 +277,8 @@ ct_frame_icmp_error(struct ct_frame *f, const char *src, const char *dst,
                     uint8_t type, uint8_t code, const struct ct_frame *inner,
                     size_t inner_len)
 {
-    ct_frame_icmp_ex(f, src, dst, type, code, 0, 0, inner->buf + 14,
-                     inner_len, NULL);
+    ct_frame_icmp_ex(f, src, dst, type, code, 0, 0, inner->buf + 14, inner_len,
+                     NULL);
 }
 
 /* Splits the payload of the IPv4 or IPv6 datagram of WHOLE (which has no
