@@ -131,7 +131,7 @@ struct ct_stats {
     uint64_t n_conns;      /* Connections in the table now (including
                             * expired ones not yet swept). */
     uint64_t n_created;    /* Connections committed. */
-    uint64_t n_expired;    /* Connections freed by conntrack_run(). */
+    uint64_t n_expired;    /* Connections freed after expiring. */
     uint64_t n_flushed;    /* Connections freed by conntrack_flush(). */
     uint64_t n_full;       /* Commits refused by the global limit. */
     uint64_t n_zone_full;  /* Commits refused by a zone limit. */
