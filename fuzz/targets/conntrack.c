@@ -117,10 +117,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             .force = ctl & 2,
             .mark_value = 0x5a,
             .mark_mask = ctl & 8 ? UINT32_MAX : 0,
-            .label_value = { 1, 2 },
-            .label_mask = { ctl & 8 ? UINT64_MAX : 0, 0 },
+            .label_value = {1, 2},
+            .label_mask = {ctl & 8 ? UINT64_MAX : 0, 0},
         };
-        size_t len = ((size_t) data[3] << 8) | data[4];
+        size_t len = ((size_t)data[3] << 8) | data[4];
         struct ct_zone_limit zl;
         struct flow flow;
         struct pkt pkt;

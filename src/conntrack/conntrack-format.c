@@ -43,8 +43,9 @@ static void
 format_tuple(struct ds *ds, const struct ct_key *key)
 {
     if (key->dl_type == htons(ETH_TYPE_IP)) {
-        ds_put_format(ds, "src="IP_FMT",dst="IP_FMT,
-                      IP_ARGS(key->src.addr.ipv4), IP_ARGS(key->dst.addr.ipv4));
+        ds_put_format(ds, "src=" IP_FMT ",dst=" IP_FMT,
+                      IP_ARGS(key->src.addr.ipv4),
+                      IP_ARGS(key->dst.addr.ipv4));
     } else {
         char src[INET6_ADDRSTRLEN], dst[INET6_ADDRSTRLEN];
 
@@ -67,9 +68,9 @@ static void
 format_label(struct ds *ds, const uint64_t label[2])
 {
     if (label[1]) {
-        ds_put_format(ds, "0x%"PRIx64"%016"PRIx64, label[1], label[0]);
+        ds_put_format(ds, "0x%" PRIx64 "%016" PRIx64, label[1], label[0]);
     } else {
-        ds_put_format(ds, "0x%"PRIx64, label[0]);
+        ds_put_format(ds, "0x%" PRIx64, label[0]);
     }
 }
 
@@ -79,11 +80,11 @@ static void
 format_tcp_flags(struct ds *ds, const char *title, uint8_t wscale)
 {
     static const struct {
-        uint8_t bit;           /* CT_WSCALE_* bit. */
-        const char *name;      /* OVS's name of the flag. */
+        uint8_t bit;      /* CT_WSCALE_* bit. */
+        const char *name; /* OVS's name of the flag. */
     } flags[] = {
-        { CT_WSCALE_FLAG, "WINDOW_SCALE" },
-        { CT_WSCALE_UNKNOWN, "BE_LIBERAL" },
+        {CT_WSCALE_FLAG, "WINDOW_SCALE"},
+        {CT_WSCALE_UNKNOWN, "BE_LIBERAL"},
     };
     size_t start;
 
@@ -110,7 +111,8 @@ format_protoinfo(struct ds *ds, const struct ct_entry *e, bool verbose)
     }
     ds_put_cstr(ds, ",protoinfo=(");
     if (!verbose) {
-        ds_put_format(ds, "state=%s", ct_tcp_state_name(
+        ds_put_format(ds, "state=%s",
+                      ct_tcp_state_name(
                           ct_tcp_coalesce_state(orig->state, reply->state)));
     } else {
         uint8_t ws_orig = orig->wscale & CT_WSCALE_MASK;
@@ -120,8 +122,8 @@ format_protoinfo(struct ds *ds, const struct ct_entry *e, bool verbose)
                       ct_tcp_state_name(orig->state),
                       ct_tcp_state_name(reply->state));
         if (ws_orig || ws_reply) {
-            ds_put_format(ds, ",wscale_orig=%u,wscale_reply=%u",
-                          ws_orig, ws_reply);
+            ds_put_format(ds, ",wscale_orig=%u,wscale_reply=%u", ws_orig,
+                          ws_reply);
         }
         format_tcp_flags(ds, ",flags_orig=", orig->wscale);
         format_tcp_flags(ds, ",flags_reply=", reply->wscale);
@@ -156,7 +158,7 @@ ct_format_entry(const struct ct_entry *e, bool verbose, bool print_stats,
         ds_put_format(ds, ",timeout=%lld", left > 0 ? left / 1000 : 0);
     }
     if (e->mark) {
-        ds_put_format(ds, ",mark=%"PRIu32, e->mark);
+        ds_put_format(ds, ",mark=%" PRIu32, e->mark);
     }
     if (e->label[0] || e->label[1]) {
         ds_put_cstr(ds, ",labels=");
@@ -209,8 +211,8 @@ enum ct_stats_group {
     CT_STATS_DCCP,
     CT_STATS_IGMP,
     CT_STATS_OTHER,
-    CT_STATS_ICMPV6,           /* Counted in the total but not printed, as
-                                * OVS 3.1 does. */
+    CT_STATS_ICMPV6, /* Counted in the total but not printed, as
+                      * OVS 3.1 does. */
     N_CT_STATS
 };
 
@@ -247,8 +249,8 @@ void
 conntrack_format_stats(struct conntrack *ct, const uint16_t *zone,
                        bool verbose, long long now, struct ds *ds)
 {
-    unsigned int groups[N_CT_STATS] = { 0 };
-    unsigned int tcp_states[N_CT_TCPS] = { 0 };
+    unsigned int groups[N_CT_STATS] = {0};
+    unsigned int tcp_states[N_CT_TCPS] = {0};
     struct ct_entry *entries;
     size_t n;
 
@@ -299,7 +301,7 @@ conntrack_format_limits(struct conntrack *ct, const uint16_t *zones,
     uint16_t *limited = NULL;
 
     conntrack_get_zone_limit(ct, CT_ZONE_DEFAULT, &def);
-    ds_put_format(ds, "default limit=%"PRIu32"\n",
+    ds_put_format(ds, "default limit=%" PRIu32 "\n",
                   def.has_limit ? def.limit : 0);
     if (!n_zones) {
         limited = ct_limited_zones(ct, &n_zones);
@@ -308,10 +310,11 @@ conntrack_format_limits(struct conntrack *ct, const uint16_t *zones,
     }
     for (size_t i = 0; i < n_zones; i++) {
         conntrack_get_zone_limit(ct, zones[i], &zl);
-        ds_put_format(ds, "zone=%u,limit=%"PRIu32",count=%"PRIu32"\n",
+        ds_put_format(ds, "zone=%u,limit=%" PRIu32 ",count=%" PRIu32 "\n",
                       zones[i],
-                      (zl.has_limit ? zl.limit
-                       : def.has_limit ? def.limit : 0),
+                      (zl.has_limit    ? zl.limit
+                       : def.has_limit ? def.limit
+                                       : 0),
                       zl.count);
     }
     free(limited);
@@ -332,7 +335,8 @@ ct_parse_maxconns(const char *s, uint32_t *maxconns)
 
     if (!parse_uint(s, UINT32_MAX, &value)) {
         return xasprintf("invalid maximum number of connections \"%s\" "
-                         "(expected an integer from 0 to 4294967295)", s);
+                         "(expected an integer from 0 to 4294967295)",
+                         s);
     }
     *maxconns = value;
     return NULL;
@@ -345,7 +349,8 @@ parse_limit(const char *s, uint32_t *limit)
 
     if (!parse_uint(s, UINT32_MAX, &value)) {
         return xasprintf("invalid limit \"%s\" (expected an integer from 0 "
-                         "to 4294967295)", s);
+                         "to 4294967295)",
+                         s);
     }
     *limit = value;
     return NULL;
@@ -358,7 +363,8 @@ parse_zone(const char *s, uint16_t *zone)
 
     if (!parse_uint(s, UINT16_MAX, &value)) {
         return xasprintf("invalid zone \"%s\" (expected an integer from 0 "
-                         "to 65535)", s);
+                         "to 65535)",
+                         s);
     }
     *zone = value;
     return NULL;
@@ -382,14 +388,15 @@ ct_parse_zone_limit(const char *s, int32_t *zone, uint32_t *limit)
         return error;
     }
     comma = strchr(s, ',');
-    if (!str_has_prefix(s, "zone=") || !comma
-        || !str_has_prefix(comma + 1, "limit=")) {
+    if (!str_has_prefix(s, "zone=") || !comma ||
+        !str_has_prefix(comma + 1, "limit=")) {
         return xasprintf("invalid zone limit \"%s\" (expected "
-                         "zone=N,limit=L or default=L)", s);
+                         "zone=N,limit=L or default=L)",
+                         s);
     }
 
-    char *zone_s = xstrndup(s + strlen("zone="),
-                            comma - (s + strlen("zone=")));
+    char *zone_s =
+        xstrndup(s + strlen("zone="), comma - (s + strlen("zone=")));
     uint32_t l = 0;
 
     error = parse_zone(zone_s, &z);
@@ -414,7 +421,8 @@ ct_parse_zone_list(const char *s, uint16_t **zonesp, size_t *n_zonesp)
 
     if (!str_has_prefix(s, "zone=")) {
         return xasprintf("invalid zone list \"%s\" (expected "
-                         "zone=N1[,N2]...)", s);
+                         "zone=N1[,N2]...)",
+                         s);
     }
     copy = xstrdup(s + strlen("zone="));
     if (!*copy || copy[strlen(copy) - 1] == ',' || strstr(copy, ",,")) {

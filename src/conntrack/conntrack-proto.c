@@ -48,10 +48,10 @@ ct_valid_new(const struct ct_packet *p)
         return ct_tcp_valid_new(p);
     case CT_CLASS_ICMP:
         return (p->key.dl_type == htons(ETH_TYPE_IP)
-                ? (p->key.src.icmp_type == ICMP4_ECHO_REQUEST
-                   || p->key.src.icmp_type == ICMP4_TIMESTAMP
-                   || p->key.src.icmp_type == ICMP4_INFOREQUEST)
-                : p->key.src.icmp_type == ICMP6_ECHO_REQUEST);
+                    ? (p->key.src.icmp_type == ICMP4_ECHO_REQUEST ||
+                       p->key.src.icmp_type == ICMP4_TIMESTAMP ||
+                       p->key.src.icmp_type == ICMP4_INFOREQUEST)
+                    : p->key.src.icmp_type == ICMP6_ECHO_REQUEST);
     case CT_CLASS_OTHER:
     default:
         return true;

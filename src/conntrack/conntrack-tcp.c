@@ -16,10 +16,10 @@ COVERAGE_DEFINE(conntrack_invalid_tcp_flags);
 COVERAGE_DEFINE(conntrack_tcp_seq_chk_failed);
 
 /* Modular comparisons of 32-bit sequence numbers. */
-#define SEQ_LT(A, B) ((int32_t) ((A) - (B)) < 0)
-#define SEQ_LEQ(A, B) ((int32_t) ((A) - (B)) <= 0)
-#define SEQ_GT(A, B) ((int32_t) ((A) - (B)) > 0)
-#define SEQ_GEQ(A, B) ((int32_t) ((A) - (B)) >= 0)
+#define SEQ_LT(A, B) ((int32_t)((A) - (B)) < 0)
+#define SEQ_LEQ(A, B) ((int32_t)((A) - (B)) <= 0)
+#define SEQ_GT(A, B) ((int32_t)((A) - (B)) > 0)
+#define SEQ_GEQ(A, B) ((int32_t)((A) - (B)) >= 0)
 
 #define TCP_MAX_WSCALE 14
 #define TCPOPT_EOL 0
@@ -49,7 +49,7 @@ ct_tcp_coalesce_state(uint8_t orig, uint8_t reply)
 
     return (s == CT_TCPS_FIN_WAIT_2 ? CT_TCPS_TIME_WAIT
             : s == CT_TCPS_SYN_RECV ? CT_TCPS_ESTABLISHED
-            : s);
+                                    : s);
 }
 
 /* Returns true if FLAGS cannot belong to any valid segment: SYN with RST
@@ -105,8 +105,8 @@ ct_tcp_valid_new(const struct ct_packet *p)
 
     /* A SYN opens a connection, and so may a segment of a connection that
      * was established before we saw it; a SYN-ACK (half open) may not. */
-    return (!tcp_invalid_flags(flags)
-            && (flags & (TCP_SYN | TCP_ACK)) != (TCP_SYN | TCP_ACK));
+    return (!tcp_invalid_flags(flags) &&
+            (flags & (TCP_SYN | TCP_ACK)) != (TCP_SYN | TCP_ACK));
 }
 
 /* Reads the sequence number, ack number and window of P. */
@@ -144,7 +144,7 @@ ct_tcp_init(struct ct_conn *conn, const struct ct_packet *p, long long now)
     }
     src->max_win = MAX(win, 1);
     if (src->wscale & CT_WSCALE_MASK) {
-        src->max_win = DIV_ROUND_UP((uint32_t) src->max_win,
+        src->max_win = DIV_ROUND_UP((uint32_t)src->max_win,
                                     1u << (src->wscale & CT_WSCALE_MASK));
     }
     if (p->tcp_flags & TCP_FIN) {
@@ -163,14 +163,14 @@ tcp_timeout(const struct ct_tcp_peer *src, const struct ct_tcp_peer *dst)
 {
     if (src->state >= CT_TCPS_FIN_WAIT_2 && dst->state >= CT_TCPS_FIN_WAIT_2) {
         return CT_TM_TCP_CLOSED;
-    } else if (src->state >= CT_TCPS_CLOSING
-               && dst->state >= CT_TCPS_CLOSING) {
+    } else if (src->state >= CT_TCPS_CLOSING &&
+               dst->state >= CT_TCPS_CLOSING) {
         return CT_TM_TCP_FIN_WAIT;
-    } else if (src->state < CT_TCPS_ESTABLISHED
-               || dst->state < CT_TCPS_ESTABLISHED) {
+    } else if (src->state < CT_TCPS_ESTABLISHED ||
+               dst->state < CT_TCPS_ESTABLISHED) {
         return CT_TM_TCP_OPENING;
-    } else if (src->state >= CT_TCPS_CLOSING
-               || dst->state >= CT_TCPS_CLOSING) {
+    } else if (src->state >= CT_TCPS_CLOSING ||
+               dst->state >= CT_TCPS_CLOSING) {
         return CT_TM_TCP_CLOSING;
     }
     return CT_TM_TCP_ESTABLISHED;
@@ -189,8 +189,8 @@ tcp_learn(struct ct_tcp_peer *src, struct ct_tcp_peer *dst, uint16_t win,
     if (SEQ_GT(end, src->seqlo)) {
         src->seqlo = end;
     }
-    if (SEQ_GEQ(ack + ((uint32_t) win << sws), dst->seqhi)) {
-        dst->seqhi = ack + MAX((uint32_t) win << sws, 1);
+    if (SEQ_GEQ(ack + ((uint32_t)win << sws), dst->seqhi)) {
+        dst->seqhi = ack + MAX((uint32_t)win << sws, 1);
     }
 }
 
@@ -214,8 +214,8 @@ ct_tcp_update(struct ct_conn *conn, const struct ct_packet *p, bool reply,
     tcp_numbers(p, &seq, &ack, &win);
 
     if ((flags & (TCP_SYN | TCP_ACK)) == TCP_SYN) {
-        if (src->state >= CT_TCPS_FIN_WAIT_2
-            && dst->state >= CT_TCPS_FIN_WAIT_2) {
+        if (src->state >= CT_TCPS_FIN_WAIT_2 &&
+            dst->state >= CT_TCPS_FIN_WAIT_2) {
             /* A new SYN on a closed connection reuses the tuple. */
             src->state = dst->state = CT_TCPS_CLOSED;
             return CT_UPDATE_NEW;
@@ -231,8 +231,8 @@ ct_tcp_update(struct ct_conn *conn, const struct ct_packet *p, bool reply,
         if (src->wscale & CT_WSCALE_FLAG && dst->wscale & CT_WSCALE_FLAG) {
             sws = src->wscale & CT_WSCALE_MASK;
             dws = dst->wscale & CT_WSCALE_MASK;
-        } else if (src->wscale & CT_WSCALE_UNKNOWN
-                   && dst->wscale & CT_WSCALE_UNKNOWN) {
+        } else if (src->wscale & CT_WSCALE_UNKNOWN &&
+                   dst->wscale & CT_WSCALE_UNKNOWN) {
             sws = dws = TCP_MAX_WSCALE;
         }
     }
@@ -245,7 +245,7 @@ ct_tcp_update(struct ct_conn *conn, const struct ct_packet *p, bool reply,
             src->wscale = tcp_wscale(p);
             if (src->wscale & CT_WSCALE_FLAG) {
                 sws = src->wscale & CT_WSCALE_MASK;
-                win = DIV_ROUND_UP((uint32_t) win, 1u << sws);
+                win = DIV_ROUND_UP((uint32_t)win, 1u << sws);
                 dws = dst->wscale & CT_WSCALE_MASK;
             } else {
                 /* The other end will not scale: undo ours. */
@@ -257,10 +257,9 @@ ct_tcp_update(struct ct_conn *conn, const struct ct_packet *p, bool reply,
         src->state = CT_TCPS_SYN_SENT;
         /* The window may need to slide (seqhi may come from a connection
          * picked up mid-stream); be lenient about the ack then. */
-        if (src->seqhi == 1
-            || SEQ_GEQ(end + MAX(1, (uint32_t) dst->max_win << dws),
-                       src->seqhi)) {
-            src->seqhi = end + MAX(1, (uint32_t) dst->max_win << dws);
+        if (src->seqhi == 1 ||
+            SEQ_GEQ(end + MAX(1, (uint32_t)dst->max_win << dws), src->seqhi)) {
+            src->seqhi = end + MAX(1, (uint32_t)dst->max_win << dws);
             check_ackskew = false;
         }
         if (win > src->max_win) {
@@ -268,8 +267,8 @@ ct_tcp_update(struct ct_conn *conn, const struct ct_packet *p, bool reply,
         }
     }
 
-    if (!(flags & TCP_ACK)
-        || (ack == 0 && (flags & (TCP_ACK | TCP_RST)) == (TCP_ACK | TCP_RST))) {
+    if (!(flags & TCP_ACK) ||
+        (ack == 0 && (flags & (TCP_ACK | TCP_RST)) == (TCP_ACK | TCP_RST))) {
         /* Nothing to check the ack against (some stacks send RST|ACK with
          * a zero ack). */
         ack = dst->seqlo;
@@ -279,15 +278,13 @@ ct_tcp_update(struct ct_conn *conn, const struct ct_packet *p, bool reply,
         seq = end = src->seqlo;
     }
 
-    ackskew = check_ackskew ? (int32_t) (dst->seqlo - ack) : 0;
-    if (!seq_chk
-        || (SEQ_GEQ(src->seqhi, end)
-            && SEQ_GEQ(seq, src->seqlo - ((uint32_t) dst->max_win << dws))
-            && ackskew >= -MAX_ACK_WINDOW
-            && ackskew <= (MAX_ACK_WINDOW << sws)
-            && (!(flags & TCP_RST) || orig_seq == src->seqlo
-                || orig_seq == src->seqlo + 1
-                || orig_seq + 1 == src->seqlo))) {
+    ackskew = check_ackskew ? (int32_t)(dst->seqlo - ack) : 0;
+    if (!seq_chk ||
+        (SEQ_GEQ(src->seqhi, end) &&
+         SEQ_GEQ(seq, src->seqlo - ((uint32_t)dst->max_win << dws)) &&
+         ackskew >= -MAX_ACK_WINDOW && ackskew <= (MAX_ACK_WINDOW << sws) &&
+         (!(flags & TCP_RST) || orig_seq == src->seqlo ||
+          orig_seq == src->seqlo + 1 || orig_seq + 1 == src->seqlo))) {
         tcp_learn(src, dst, win, end, ack, sws);
         if (flags & TCP_SYN && src->state < CT_TCPS_SYN_SENT) {
             src->state = CT_TCPS_SYN_SENT;
@@ -306,11 +303,11 @@ ct_tcp_update(struct ct_conn *conn, const struct ct_packet *p, bool reply,
             src->state = dst->state = CT_TCPS_TIME_WAIT;
         }
         ct_conn_set_timeout(conn, tcp_timeout(src, dst), now);
-    } else if ((dst->state < CT_TCPS_SYN_SENT
-                || dst->state >= CT_TCPS_FIN_WAIT_2
-                || src->state >= CT_TCPS_FIN_WAIT_2)
-               && SEQ_GEQ(src->seqhi + MAX_ACK_WINDOW, end)
-               && SEQ_GEQ(seq, src->seqlo - MAX_ACK_WINDOW)) {
+    } else if ((dst->state < CT_TCPS_SYN_SENT ||
+                dst->state >= CT_TCPS_FIN_WAIT_2 ||
+                src->state >= CT_TCPS_FIN_WAIT_2) &&
+               SEQ_GEQ(src->seqhi + MAX_ACK_WINDOW, end) &&
+               SEQ_GEQ(seq, src->seqlo - MAX_ACK_WINDOW)) {
         /* Within a window of the expected range while the other end has
          * not answered yet (SYNs shotgunned before a reply), or around
          * close (stray FIN|ACKs).  Accept without refreshing the timeout,

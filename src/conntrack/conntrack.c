@@ -1,12 +1,12 @@
 /*
- * conntrack.c: the connection table, ct() execution, limits, expiry and
- * flushing.  See conntrack.h for the design and the locking rules.
+ * conntrack.c: ct() execution, limits and zone accounting, expiry and
+ * flushing, over the table of conntrack-table.c.  See conntrack.h for the
+ * design and the locking rules.
  */
 #include "conntrack/conntrack.h"
 
 #include <errno.h>
 #include <inttypes.h>
-#include <limits.h>
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,45 +26,36 @@ COVERAGE_DEFINE(conntrack_malformed);
 COVERAGE_DEFINE(conntrack_l3csum_err);
 COVERAGE_DEFINE(conntrack_l4csum_err);
 COVERAGE_DEFINE(conntrack_fragment);
+COVERAGE_DEFINE(conntrack_frag_too_small);
+COVERAGE_DEFINE(conntrack_frag_unknown);
+COVERAGE_DEFINE(conntrack_frag_overlap);
+COVERAGE_DEFINE(conntrack_frag_full);
 COVERAGE_DEFINE(conntrack_related_miss);
 COVERAGE_DEFINE(conntrack_invalid_new);
 COVERAGE_DEFINE(conntrack_invalid_state);
 
-/* The table is striped into 2**CT_STRIPE_BITS hash maps, indexed by the
- * high bits of the key hash (the maps use the low bits). */
-#define CT_STRIPE_BITS 8
-#define CT_N_STRIPES (1u << CT_STRIPE_BITS)
+/* Non-last fragments shorter than this (whole IP datagram, bytes) are
+ * invalid, as in OVS's ipf. */
+#define CT_FRAG_MIN_V4 1200
+#define CT_FRAG_MIN_V6 1280
 
 /* conntrack_run() stops after the stripe in which it has visited this many
  * connections. */
 #define CT_SWEEP_VISIT_MAX 65536
 
-/* One stripe of the table, padded so that two stripes' locks never share
- * a cache line. */
-struct ct_stripe {
-    union {
-        struct {
-            pthread_rwlock_t rwlock;   /* Protects 'conns'. */
-            struct hmap conns;         /* Contains struct ct_conn. */
-        };
-        uint8_t pad[128];              /* Padding to two cache lines. */
-    };
-};
-
-_Static_assert(sizeof(struct ct_stripe) == 128, "struct ct_stripe overflows");
-
 /* Accounting and limit of one zone.  Exists while the zone has
  * connections or a limit.  All members are protected by the table
  * mutex. */
 struct ct_zone {
-    struct hmap_node node;     /* In struct conntrack 'zones'. */
-    uint16_t zone;             /* Zone number. */
-    bool has_limit;            /* A limit is configured. */
-    uint32_t limit;            /* The limit, if 'has_limit'. */
-    uint32_t n_conns;          /* Connections of this zone in the table. */
+    struct hmap_node node; /* In struct conntrack 'zones'. */
+    uint16_t zone;         /* Zone number. */
+    bool has_limit;        /* A limit is configured. */
+    uint32_t limit;        /* The limit, if 'has_limit'. */
+    uint32_t n_conns;      /* Connections of this zone in the table. */
 };
 
 struct conntrack {
+    struct ct_table *table;    /* The connections. */
     pthread_mutex_t mutex;     /* Taken to insert or remove connections;
                                 * protects the members up to 'maxconns'. */
     struct hmap zones;         /* Contains struct ct_zone by zone hash. */
@@ -72,24 +63,23 @@ struct conntrack {
     uint32_t default_limit;    /* It, if 'has_default_limit'. */
     unsigned int sweep_cursor; /* Next stripe conntrack_run() visits. */
     uint32_t hash_basis;       /* Random basis of key hashes. */
+    struct ct_frags *frags;    /* Fragmented datagrams. */
 
-    _Atomic uint32_t maxconns;   /* Global limit. */
-    _Atomic bool tcp_seq_chk;    /* TCP window checks enabled. */
-    _Atomic size_t n_conns;      /* Connections in the table; changed only
-                                  * under 'mutex'. */
+    _Atomic uint32_t maxconns; /* Global limit. */
+    _Atomic bool tcp_seq_chk;  /* TCP window checks enabled. */
+    _Atomic size_t n_conns;    /* Connections in the table; changed only
+                                * under 'mutex'. */
 
-    /* Statistics (see struct ct_stats). */
-    _Atomic uint64_t n_created;
-    _Atomic uint64_t n_expired;
-    _Atomic uint64_t n_flushed;
-    _Atomic uint64_t n_full;
-    _Atomic uint64_t n_zone_full;
-    _Atomic uint64_t n_invalid;
-    _Atomic uint64_t n_l3csum_err;
-    _Atomic uint64_t n_l4csum_err;
-    _Atomic uint64_t n_fragments;
-
-    struct ct_stripe stripes[CT_N_STRIPES]; /* The table. */
+    /* Statistics, as in struct ct_stats. */
+    _Atomic uint64_t n_created;    /* Connections committed. */
+    _Atomic uint64_t n_expired;    /* Freed by expiry. */
+    _Atomic uint64_t n_flushed;    /* Freed by conntrack_flush(). */
+    _Atomic uint64_t n_full;       /* Commits refused: global limit. */
+    _Atomic uint64_t n_zone_full;  /* Commits refused: zone limit. */
+    _Atomic uint64_t n_invalid;    /* +inv verdicts. */
+    _Atomic uint64_t n_l3csum_err; /* ... for a bad IPv4 checksum. */
+    _Atomic uint64_t n_l4csum_err; /* ... for a bad L4 checksum. */
+    _Atomic uint64_t n_fragments;  /* IP fragments seen. */
 };
 
 static void
@@ -113,8 +103,8 @@ random_basis(void)
         struct timespec ts;
 
         clock_gettime(CLOCK_MONOTONIC, &ts);
-        basis = hash_int((uint32_t) ts.tv_nsec ^ (uint32_t) getpid(),
-                         (uint32_t) ts.tv_sec);
+        basis = hash_int((uint32_t)ts.tv_nsec ^ (uint32_t)getpid(),
+                         (uint32_t)ts.tv_sec);
     }
     return basis;
 }
@@ -123,33 +113,16 @@ struct conntrack *
 conntrack_create(void)
 {
     struct conntrack *ct = xzalloc(sizeof *ct);
-    pthread_rwlockattr_t attr;
 
+    ct->table = ct_table_create();
     pthread_mutex_init(&ct->mutex, NULL);
     hmap_init(&ct->zones);
     ct->hash_basis = random_basis();
+    ct->frags = ct_frags_create();
     atomic_init(&ct->maxconns, CT_DEFAULT_MAXCONNS);
     atomic_init(&ct->tcp_seq_chk, true);
     atomic_init(&ct->n_conns, 0);
-
-    /* Writers (insertions, the sweeper) must not starve under a steady
-     * stream of readers. */
-    pthread_rwlockattr_init(&attr);
-    pthread_rwlockattr_setkind_np(&attr,
-                                  PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
-    for (size_t i = 0; i < CT_N_STRIPES; i++) {
-        pthread_rwlock_init(&ct->stripes[i].rwlock, &attr);
-        hmap_init(&ct->stripes[i].conns);
-    }
-    pthread_rwlockattr_destroy(&attr);
     return ct;
-}
-
-static void
-conn_free(struct ct_conn *conn)
-{
-    pthread_spin_destroy(&conn->lock);
-    free(conn);
 }
 
 void
@@ -160,63 +133,21 @@ conntrack_destroy(struct conntrack *ct)
     if (!ct) {
         return;
     }
-    for (size_t i = 0; i < CT_N_STRIPES; i++) {
-        struct ct_stripe *s = &ct->stripes[i];
-        struct ct_conn *conn;
-
-        HMAP_FOR_EACH_POP (conn, node, &s->conns) {
-            conn_free(conn);
-        }
-        hmap_destroy(&s->conns);
-        pthread_rwlock_destroy(&s->rwlock);
-    }
+    ct_table_destroy(ct->table);
     HMAP_FOR_EACH_POP (zone, node, &ct->zones) {
         free(zone);
     }
     hmap_destroy(&ct->zones);
+    ct_frags_destroy(ct->frags);
     pthread_mutex_destroy(&ct->mutex);
     free(ct);
-}
-
-static struct ct_stripe *
-stripe_for_hash(struct conntrack *ct, uint32_t hash)
-{
-    return &ct->stripes[hash >> (32 - CT_STRIPE_BITS)];
 }
 
 static bool
 conn_expired(const struct ct_conn *conn, long long now)
 {
-    return now >= atomic_load_explicit(&conn->expiration,
-                                       memory_order_relaxed);
-}
-
-/* Returns the connection of stripe S (locked) whose original or reply key
- * is KEY, with hash HASH, and stores in *REPLY whether KEY is the reply
- * key.  With EXPIRED_TOO, expired connections match as well; otherwise
- * they are ignored. */
-static struct ct_conn *
-stripe_lookup(struct ct_stripe *s, const struct ct_key *key, uint32_t hash,
-              long long now, bool expired_too, bool *reply)
-{
-    struct ct_conn *conn;
-
-    HMAP_FOR_EACH_WITH_HASH (conn, node, hash, &s->conns) {
-        bool is_reply;
-
-        if (!memcmp(&conn->key, key, sizeof *key)) {
-            is_reply = false;
-        } else if (!memcmp(&conn->rev_key, key, sizeof *key)) {
-            is_reply = true;
-        } else {
-            continue;
-        }
-        if (expired_too || !conn_expired(conn, now)) {
-            *reply = is_reply;
-            return conn;
-        }
-    }
-    return NULL;
+    return now >=
+           atomic_load_explicit(&conn->expiration, memory_order_relaxed);
 }
 
 static struct ct_zone *
@@ -258,24 +189,30 @@ zone_release(struct conntrack *ct, struct ct_zone *z)
     }
 }
 
-/* Removes CONN from stripe S and frees it.  Requires ct->mutex and S
- * write-locked. */
-static void
-conn_delete(struct conntrack *ct, struct ct_stripe *s, struct ct_conn *conn)
+/* Removes CONN from the table, unless ONLY_IF_EXPIRED and it has not
+ * expired at NOW.  Returns true if it was removed.  Requires ct->mutex and
+ * the mutex of CONN's stripe. */
+static bool
+conn_delete(struct conntrack *ct, struct ct_conn *conn, bool only_if_expired,
+            long long now)
 {
-    hmap_remove(&s->conns, &conn->node);
-    conn->zone->n_conns--;
-    zone_release(ct, conn->zone);
+    struct ct_zone *z = conn->zone;
+
+    if (!ct_table_remove(ct->table, conn, only_if_expired, now)) {
+        return false;
+    }
+    z->n_conns--;
+    zone_release(ct, z);
     atomic_fetch_sub_explicit(&ct->n_conns, 1, memory_order_relaxed);
-    conn_free(conn);
+    return true;
 }
 
-/* Makes CONN invisible to lookups; it is freed by conntrack_run() or when
- * a connection with its key is created.  Requires CONN->lock. */
+/* Makes CONN invisible to lookups; it is removed by conntrack_run() or
+ * when a connection with its key is created.  Requires CONN->lock. */
 static void
 conn_force_expire(struct ct_conn *conn)
 {
-    atomic_store_explicit(&conn->expiration, LLONG_MIN,
+    atomic_store_explicit(&conn->expiration, CT_EXPIRATION_KILLED,
                           memory_order_relaxed);
 }
 
@@ -283,11 +220,11 @@ conn_force_expire(struct ct_conn *conn)
 static void
 conn_apply_exec(struct ct_conn *conn, const struct ct_exec *args)
 {
-    conn->mark = ((conn->mark & ~args->mark_mask)
-                  | (args->mark_value & args->mark_mask));
+    conn->mark = ((conn->mark & ~args->mark_mask) |
+                  (args->mark_value & args->mark_mask));
     for (int i = 0; i < 2; i++) {
-        conn->label[i] = ((conn->label[i] & ~args->label_mask[i])
-                          | (args->label_value[i] & args->label_mask[i]));
+        conn->label[i] = ((conn->label[i] & ~args->label_mask[i]) |
+                          (args->label_value[i] & args->label_mask[i]));
     }
 }
 
@@ -305,7 +242,7 @@ write_md(struct pkt *pkt, uint8_t state, uint16_t zone,
     md->ct_mark = conn ? conn->mark : 0;
     md->ct_label[0] = conn ? conn->label[0] : 0;
     md->ct_label[1] = conn ? conn->label[1] : 0;
-    md->ct_conn = (void *) conn;
+    md->ct_conn = (void *)conn;
     md->ct_reply = (state & CS_REPLY_DIR) != 0;
 
     if (conn) {
@@ -335,7 +272,7 @@ write_md_invalid(struct conntrack *ct, struct pkt *pkt, uint16_t zone)
 /* Runs the existing connection CONN (which P's key matched, in the reply
  * direction if REPLY) on P and writes the verdict to PKT.  Returns false,
  * without writing anything, if P starts a new connection that replaces
- * CONN; CONN is then expired.  Requires CONN's stripe to be locked. */
+ * CONN; CONN is then expired.  Requires CONN->lock. */
 static bool
 process_existing(struct conntrack *ct, struct pkt *pkt,
                  const struct ct_packet *p, struct ct_conn *conn, bool reply,
@@ -343,12 +280,11 @@ process_existing(struct conntrack *ct, struct pkt *pkt,
 {
     uint8_t state;
 
-    pthread_spin_lock(&conn->lock);
     if (p->related) {
         state = CS_RELATED | (reply ? CS_REPLY_DIR : 0);
     } else {
-        bool seq_chk = atomic_load_explicit(&ct->tcp_seq_chk,
-                                            memory_order_relaxed);
+        bool seq_chk =
+            atomic_load_explicit(&ct->tcp_seq_chk, memory_order_relaxed);
 
         switch (ct_conn_update(conn, p, reply, seq_chk, now)) {
         case CT_UPDATE_VALID:
@@ -359,7 +295,6 @@ process_existing(struct conntrack *ct, struct pkt *pkt,
             break;
         case CT_UPDATE_NEW:
             conn_force_expire(conn);
-            pthread_spin_unlock(&conn->lock);
             return false;
         case CT_UPDATE_INVALID:
         default:
@@ -373,7 +308,6 @@ process_existing(struct conntrack *ct, struct pkt *pkt,
         conn_apply_exec(conn, args);
     }
     write_md(pkt, state, args->zone, conn, NULL);
-    pthread_spin_unlock(&conn->lock);
     return true;
 }
 
@@ -402,85 +336,90 @@ limits_allow(struct conntrack *ct, const struct ct_zone *z)
     return true;
 }
 
-/* Deletes the connections of stripe S for which MATCH returns true.
- * Returns the number deleted and adds the number visited to *VISITED.
- * Requires ct->mutex and S write-locked. */
-static size_t
-stripe_delete_if__(struct conntrack *ct, struct ct_stripe *s,
-                   bool (*match)(const struct ct_conn *, const void *aux),
-                   const void *aux, size_t *visited)
-{
-    struct ct_conn *conn, *next;
-    size_t n = 0;
+/* Deletion of the entries of a stripe that satisfy a condition. */
+struct delete_ctx {
+    struct conntrack *ct; /* The tracker. */
+    long long now;        /* Current time. */
+    bool only_if_expired; /* Only expired entries. */
+    const uint16_t *zone; /* Only entries of this zone, if nonnull. */
+    size_t n_visited;     /* Entries seen. */
+    size_t n_deleted;     /* Entries deleted. */
+};
 
-    HMAP_FOR_EACH_SAFE (conn, next, node, &s->conns) {
-        ++*visited;
-        if (match(conn, aux)) {
-            conn_delete(ct, s, conn);
-            n++;
-        }
+static void
+delete_cb(struct ct_conn *conn, void *ctx_)
+{
+    struct delete_ctx *ctx = ctx_;
+
+    ctx->n_visited++;
+    if ((!ctx->zone || conn->key.zone == *ctx->zone) &&
+        conn_delete(ctx->ct, conn, ctx->only_if_expired, ctx->now)) {
+        ctx->n_deleted++;
     }
-    return n;
 }
 
-/* Same as stripe_delete_if__(), taking the locks. */
-static size_t
-stripe_delete_if(struct conntrack *ct, struct ct_stripe *s,
-                 bool (*match)(const struct ct_conn *, const void *aux),
-                 const void *aux, size_t *visited)
+/* Deletes the entries of STRIPE selected by CTX.  Requires ct->mutex and
+ * the stripe's mutex. */
+static void
+stripe_delete__(struct conntrack *ct, unsigned int stripe,
+                struct delete_ctx *ctx)
 {
-    size_t n;
+    ct_table_stripe_for_each(ct->table, stripe, delete_cb, ctx);
+}
 
+/* Same as stripe_delete__(), taking the locks. */
+static void
+stripe_delete(struct conntrack *ct, unsigned int stripe,
+              struct delete_ctx *ctx)
+{
     pthread_mutex_lock(&ct->mutex);
-    pthread_rwlock_wrlock(&s->rwlock);
-    n = stripe_delete_if__(ct, s, match, aux, visited);
-    pthread_rwlock_unlock(&s->rwlock);
+    ct_table_lock_stripe(ct->table, stripe);
+    stripe_delete__(ct, stripe, ctx);
+    ct_table_unlock_stripe(ct->table, stripe);
     pthread_mutex_unlock(&ct->mutex);
-    return n;
 }
 
-static bool
-match_expired(const struct ct_conn *conn, const void *now_)
-{
-    const long long *now = now_;
-
-    return conn_expired(conn, *now);
-}
-
-/* Commits a connection for the +new packet P (hash HASH, stripe S) and
- * writes the verdict to PKT.  Takes the table mutex and S's write lock. */
+/* Commits a connection for the +new packet P (key hash HASH) and writes
+ * the verdict to PKT.  Takes the table mutex and the stripe's mutex. */
 static void
 commit_new(struct conntrack *ct, struct pkt *pkt, const struct ct_packet *p,
-           uint32_t hash, struct ct_stripe *s, const struct ct_exec *args,
-           long long now)
+           uint32_t hash, const struct ct_exec *args, long long now)
 {
+    unsigned int stripe = ct_table_stripe(hash);
     struct ct_conn *conn;
     struct ct_zone *z;
     bool reply;
 
     pthread_mutex_lock(&ct->mutex);
-    pthread_rwlock_wrlock(&s->rwlock);
+    ct_table_lock_stripe(ct->table, stripe);
 
     /* Drop expired connections with this key, so that there is never more
      * than one entry per key; another thread may also have committed the
      * connection since our lookup. */
-    while ((conn = stripe_lookup(s, &p->key, hash, now, true, &reply))) {
-        if (!conn_expired(conn, now)) {
-            if (process_existing(ct, pkt, p, conn, reply, args, now)) {
-                goto out;
-            }
+    while ((conn = ct_table_find_locked(ct->table, &p->key, hash, now, true,
+                                        &reply))) {
+        bool done;
+
+        pthread_spin_lock(&conn->lock);
+        done = (!conn_expired(conn, now) &&
+                process_existing(ct, pkt, p, conn, reply, args, now));
+        pthread_spin_unlock(&conn->lock);
+        if (done) {
+            goto out;
         }
-        conn_delete(ct, s, conn);
+        conn_delete(ct, conn, false, now);
     }
 
-    if (atomic_load_explicit(&ct->n_conns, memory_order_relaxed)
-        >= atomic_load_explicit(&ct->maxconns, memory_order_relaxed)) {
+    if (atomic_load_explicit(&ct->n_conns, memory_order_relaxed) >=
+        atomic_load_explicit(&ct->maxconns, memory_order_relaxed)) {
         /* At the limit: reclaim what has expired in this stripe rather
          * than wait for the sweeper. */
-        size_t visited = 0, n;
+        struct delete_ctx ctx = {
+            .ct = ct, .now = now, .only_if_expired = true};
 
-        n = stripe_delete_if__(ct, s, match_expired, &now, &visited);
-        atomic_fetch_add_explicit(&ct->n_expired, n, memory_order_relaxed);
+        stripe_delete__(ct, stripe, &ctx);
+        atomic_fetch_add_explicit(&ct->n_expired, ctx.n_deleted,
+                                  memory_order_relaxed);
     }
     z = zone_lookup(ct, args->zone);
     if (!limits_allow(ct, z)) {
@@ -491,22 +430,28 @@ commit_new(struct conntrack *ct, struct pkt *pkt, const struct ct_packet *p,
         z = zone_get(ct, args->zone);
     }
 
-    conn = xzalloc(sizeof *conn);
+    /* The entry may be a recycled one that a stale reader still looks at:
+     * it is filled under its lock, and published last. */
+    conn = ct_table_alloc(ct->table);
     conn->key = p->key;
     conn->rev_key = p->key;
     ct_key_reverse(&conn->rev_key);
     conn->zone = z;
-    pthread_spin_init(&conn->lock, PTHREAD_PROCESS_PRIVATE);
+    conn->mark = 0;
+    conn->label[0] = conn->label[1] = 0;
+    conn->state = 0;
+    memset(conn->peer, 0, sizeof conn->peer);
     ct_conn_init(conn, p, now);
     conn_apply_exec(conn, args);
-    hmap_insert(&s->conns, &conn->node, hash);
+    write_md(pkt, CS_NEW, args->zone, conn, NULL);
+    pthread_spin_unlock(&conn->lock);
+    ct_table_insert(ct->table, conn, hash);
     z->n_conns++;
     atomic_fetch_add_explicit(&ct->n_conns, 1, memory_order_relaxed);
     stat_inc(&ct->n_created);
-    write_md(pkt, CS_NEW, args->zone, conn, NULL);
 
 out:
-    pthread_rwlock_unlock(&s->rwlock);
+    ct_table_unlock_stripe(ct->table, stripe);
     pthread_mutex_unlock(&ct->mutex);
 }
 
@@ -525,9 +470,6 @@ parse_failed(struct conntrack *ct, struct pkt *pkt, enum ct_parse_result r,
         stat_inc(&ct->n_l4csum_err);
         break;
     case CT_PARSE_FRAGMENT:
-        COVERAGE_INC(conntrack_fragment);
-        stat_inc(&ct->n_fragments);
-        break;
     case CT_PARSE_MALFORMED:
     case CT_PARSE_OK:
     default:
@@ -537,57 +479,116 @@ parse_failed(struct conntrack *ct, struct pkt *pkt, enum ct_parse_result r,
     write_md_invalid(ct, pkt, zone);
 }
 
+/* Runs ct() with ARGS on the parsed packet P of PKT. */
+static void
+process_packet(struct conntrack *ct, struct pkt *pkt,
+               const struct ct_packet *p, const struct ct_exec *args,
+               long long now)
+{
+    uint32_t hash = ct_key_hash(&p->key, ct->hash_basis);
+    struct ct_conn *conn;
+    bool reply;
+
+    conn = ct_table_lookup(ct->table, &p->key, hash, now, &reply);
+    if (conn) {
+        bool done = false;
+
+        if (args->force && args->commit && reply) {
+            /* ct(force): the connection is reborn in this direction. */
+            conn_force_expire(conn);
+        } else {
+            done = process_existing(ct, pkt, p, conn, reply, args, now);
+        }
+        pthread_spin_unlock(&conn->lock);
+        if (done) {
+            return;
+        }
+    }
+
+    if (p->related) {
+        /* An ICMP error for no connection we know. */
+        COVERAGE_INC(conntrack_related_miss);
+        write_md_invalid(ct, pkt, args->zone);
+    } else if (!ct_valid_new(p)) {
+        COVERAGE_INC(conntrack_invalid_new);
+        write_md_invalid(ct, pkt, args->zone);
+    } else if (!args->commit) {
+        write_md(pkt, CS_NEW, args->zone, NULL, &p->key);
+    } else {
+        commit_new(ct, pkt, p, hash, args, now);
+    }
+}
+
+/* Runs ct() on the IP fragment P of PKT, whose IP header is at L3 and whose
+ * place in its datagram is FRAG (see conntrack-frag.c). */
+static void
+process_fragment(struct conntrack *ct, struct pkt *pkt, const uint8_t *l3,
+                 struct ct_packet *p, const struct ct_frag_info *frag,
+                 const struct ct_exec *args, long long now)
+{
+    bool v6 = p->key.dl_type == htons(ETH_TYPE_IPV6);
+
+    COVERAGE_INC(conntrack_fragment);
+    stat_inc(&ct->n_fragments);
+    if (frag->more &&
+        frag->dgram_len < (v6 ? CT_FRAG_MIN_V6 : CT_FRAG_MIN_V4)) {
+        COVERAGE_INC(conntrack_frag_too_small);
+        write_md_invalid(ct, pkt, args->zone);
+    } else if (frag->offset == 0) {
+        enum ct_parse_result r = ct_parse_first_fragment(l3, frag, p);
+
+        if (r != CT_PARSE_OK) {
+            parse_failed(ct, pkt, r, args->zone);
+            return;
+        }
+        process_packet(ct, pkt, p, args, now);
+        if (!ct_frags_record(ct->frags, p, frag,
+                             p->l4 - (l3 + frag->data_ofs) + p->l4_hdr_len,
+                             &pkt->md, now)) {
+            COVERAGE_INC(conntrack_frag_full);
+            write_md_invalid(ct, pkt, args->zone);
+        }
+    } else {
+        switch (ct_frags_lookup(ct->frags, p, frag, &pkt->md, now)) {
+        case CT_FRAG_FOUND:
+            pkt->md.ct_zone = args->zone;
+            break;
+        case CT_FRAG_OVERLAP:
+            COVERAGE_INC(conntrack_frag_overlap);
+            write_md_invalid(ct, pkt, args->zone);
+            break;
+        case CT_FRAG_UNKNOWN:
+        default:
+            COVERAGE_INC(conntrack_frag_unknown);
+            write_md_invalid(ct, pkt, args->zone);
+            break;
+        }
+    }
+}
+
 static void
 process_one(struct conntrack *ct, struct pkt *pkt, be16 dl_type,
             const struct ct_exec *args, long long now)
 {
-    uint16_t l3 = pkt->layers.l3;
+    uint16_t ofs = pkt->layers.l3;
+    struct ct_frag_info frag;
     enum ct_parse_result r;
-    struct ct_stripe *s;
     struct ct_packet p;
-    struct ct_conn *conn;
-    uint32_t hash;
-    bool reply;
+    const uint8_t *l3;
 
-    if (l3 == PKT_LAYER_NONE || l3 > pkt_size(pkt)) {
+    if (ofs == PKT_LAYER_NONE || ofs > pkt_size(pkt)) {
         parse_failed(ct, pkt, CT_PARSE_MALFORMED, args->zone);
         return;
     }
-    r = ct_parse(pkt_data(pkt) + l3, pkt_size(pkt) - l3, dl_type,
-                 args->zone, pkt->ol.csum_partial, &p);
-    if (r != CT_PARSE_OK) {
-        parse_failed(ct, pkt, r, args->zone);
-        return;
-    }
-
-    hash = ct_key_hash(&p.key, ct->hash_basis);
-    s = stripe_for_hash(ct, hash);
-    pthread_rwlock_rdlock(&s->rwlock);
-    conn = stripe_lookup(s, &p.key, hash, now, false, &reply);
-    if (conn) {
-        if (args->force && args->commit && reply) {
-            /* ct(force): the connection is reborn in this direction. */
-            pthread_spin_lock(&conn->lock);
-            conn_force_expire(conn);
-            pthread_spin_unlock(&conn->lock);
-        } else if (process_existing(ct, pkt, &p, conn, reply, args, now)) {
-            pthread_rwlock_unlock(&s->rwlock);
-            return;
-        }
-    }
-    pthread_rwlock_unlock(&s->rwlock);
-
-    if (p.related) {
-        /* An ICMP error for no connection we know. */
-        COVERAGE_INC(conntrack_related_miss);
-        write_md_invalid(ct, pkt, args->zone);
-    } else if (!ct_valid_new(&p)) {
-        COVERAGE_INC(conntrack_invalid_new);
-        write_md_invalid(ct, pkt, args->zone);
-    } else if (!args->commit) {
-        write_md(pkt, CS_NEW, args->zone, NULL, &p.key);
+    l3 = pkt_data(pkt) + ofs;
+    r = ct_parse(l3, pkt_size(pkt) - ofs, dl_type, args->zone,
+                 pkt->ol.csum_partial, &p, &frag);
+    if (r == CT_PARSE_OK) {
+        process_packet(ct, pkt, &p, args, now);
+    } else if (r == CT_PARSE_FRAGMENT) {
+        process_fragment(ct, pkt, l3, &p, &frag, args, now);
     } else {
-        commit_new(ct, pkt, &p, hash, s, args, now);
+        parse_failed(ct, pkt, r, args->zone);
     }
 }
 
@@ -629,42 +630,35 @@ conntrack_clear(struct pkt *pkt)
 size_t
 conntrack_run(struct conntrack *ct, long long now)
 {
-    size_t visited = 0, n = 0;
+    struct delete_ctx ctx = {.ct = ct, .now = now, .only_if_expired = true};
 
-    for (size_t i = 0; i < CT_N_STRIPES && visited < CT_SWEEP_VISIT_MAX;
+    for (size_t i = 0; i < CT_N_STRIPES && ctx.n_visited < CT_SWEEP_VISIT_MAX;
          i++) {
-        unsigned int idx;
+        unsigned int stripe;
 
         pthread_mutex_lock(&ct->mutex);
-        idx = ct->sweep_cursor;
-        ct->sweep_cursor = (idx + 1) % CT_N_STRIPES;
+        stripe = ct->sweep_cursor;
+        ct->sweep_cursor = (stripe + 1) % CT_N_STRIPES;
         pthread_mutex_unlock(&ct->mutex);
-        n += stripe_delete_if(ct, &ct->stripes[idx], match_expired, &now,
-                              &visited);
+        stripe_delete(ct, stripe, &ctx);
     }
-    atomic_fetch_add_explicit(&ct->n_expired, n, memory_order_relaxed);
-    return n;
-}
-
-static bool
-match_zone(const struct ct_conn *conn, const void *zone_)
-{
-    const uint16_t *zone = zone_;
-
-    return !zone || conn->key.zone == *zone;
+    atomic_fetch_add_explicit(&ct->n_expired, ctx.n_deleted,
+                              memory_order_relaxed);
+    ct_frags_run(ct->frags, now);
+    return ctx.n_deleted;
 }
 
 size_t
 conntrack_flush(struct conntrack *ct, const uint16_t *zone)
 {
-    size_t visited = 0, n = 0;
+    struct delete_ctx ctx = {.ct = ct, .zone = zone};
 
-    for (size_t i = 0; i < CT_N_STRIPES; i++) {
-        n += stripe_delete_if(ct, &ct->stripes[i], match_zone, zone,
-                              &visited);
+    for (unsigned int i = 0; i < CT_N_STRIPES; i++) {
+        stripe_delete(ct, i, &ctx);
     }
-    atomic_fetch_add_explicit(&ct->n_flushed, n, memory_order_relaxed);
-    return n;
+    atomic_fetch_add_explicit(&ct->n_flushed, ctx.n_deleted,
+                              memory_order_relaxed);
+    return ctx.n_deleted;
 }
 
 size_t
@@ -677,7 +671,7 @@ void
 conntrack_set_maxconns(struct conntrack *ct, uint32_t maxconns)
 {
     atomic_store_explicit(&ct->maxconns, maxconns, memory_order_relaxed);
-    VLOG_INFO("maximum number of connections set to %"PRIu32, maxconns);
+    VLOG_INFO("maximum number of connections set to %" PRIu32, maxconns);
 }
 
 uint32_t
@@ -722,9 +716,9 @@ conntrack_set_zone_limit(struct conntrack *ct, int32_t zone, uint32_t limit)
     }
     pthread_mutex_unlock(&ct->mutex);
     if (zone == CT_ZONE_DEFAULT) {
-        VLOG_INFO("default zone limit set to %"PRIu32, limit);
+        VLOG_INFO("default zone limit set to %" PRIu32, limit);
     } else {
-        VLOG_INFO("zone %"PRId32" limit set to %"PRIu32, zone, limit);
+        VLOG_INFO("zone %" PRId32 " limit set to %" PRIu32, zone, limit);
     }
     return 0;
 }
@@ -763,7 +757,7 @@ conntrack_get_zone_limit(const struct conntrack *ct_, int32_t zone,
                          struct ct_zone_limit *zl)
 {
     /* The mutex is not part of the logical state. */
-    struct conntrack *ct = (struct conntrack *) ct_;
+    struct conntrack *ct = (struct conntrack *)ct_;
 
     if (!zone_in_range(zone)) {
         return EINVAL;
@@ -826,48 +820,66 @@ conntrack_get_stats(const struct conntrack *ct, struct ct_stats *stats)
 size_t
 conntrack_conn_bytes(void)
 {
-    /* The hash maps keep between 1/2 and 2 entries per bucket: count one
-     * bucket pointer per connection. */
-    return sizeof(struct ct_conn) + sizeof(struct hmap_node *);
+    /* A stripe keeps at most two entries per bucket and, with the arrays
+     * it outgrew, about one bucket pointer per entry. */
+    return sizeof(struct ct_conn) + sizeof(struct ct_conn *);
+}
+
+size_t
+conntrack_memory(const struct conntrack *ct)
+{
+    return sizeof *ct + ct_table_memory(ct->table);
+}
+
+/* Appending snapshots of a stripe's entries. */
+struct snapshot_ctx {
+    const uint16_t *zone;     /* Only this zone, if nonnull. */
+    long long now;            /* Skip entries expired at this time. */
+    struct ct_entry *entries; /* Snapshots. */
+    size_t n;                 /* Number of snapshots. */
+    size_t allocated;         /* Allocated snapshots. */
+};
+
+static void
+snapshot_cb(struct ct_conn *conn, void *ctx_)
+{
+    struct snapshot_ctx *ctx = ctx_;
+    struct ct_entry *e;
+
+    if (ctx->zone && conn->key.zone != *ctx->zone) {
+        return;
+    }
+    pthread_spin_lock(&conn->lock);
+    if (!conn_expired(conn, ctx->now)) {
+        if (ctx->n >= ctx->allocated) {
+            ctx->entries = x2nrealloc(ctx->entries, &ctx->allocated,
+                                      sizeof *ctx->entries);
+        }
+        e = &ctx->entries[ctx->n++];
+        e->key = conn->key;
+        e->rev_key = conn->rev_key;
+        e->cls = conn->cls;
+        e->expiration =
+            atomic_load_explicit(&conn->expiration, memory_order_relaxed);
+        e->mark = conn->mark;
+        e->label[0] = conn->label[0];
+        e->label[1] = conn->label[1];
+        memcpy(e->peer, conn->peer, sizeof e->peer);
+    }
+    pthread_spin_unlock(&conn->lock);
 }
 
 struct ct_entry *
 ct_snapshot(struct conntrack *ct, const uint16_t *zone, long long now,
             size_t *n)
 {
-    struct ct_entry *entries = NULL;
-    size_t allocated = 0;
+    struct snapshot_ctx ctx = {.zone = zone, .now = now};
 
-    *n = 0;
-    for (size_t i = 0; i < CT_N_STRIPES; i++) {
-        struct ct_stripe *s = &ct->stripes[i];
-        struct ct_conn *conn;
-
-        pthread_rwlock_rdlock(&s->rwlock);
-        HMAP_FOR_EACH (conn, node, &s->conns) {
-            struct ct_entry *e;
-
-            if ((zone && conn->key.zone != *zone)
-                || conn_expired(conn, now)) {
-                continue;
-            }
-            if (*n >= allocated) {
-                entries = x2nrealloc(entries, &allocated, sizeof *entries);
-            }
-            e = &entries[(*n)++];
-            e->key = conn->key;
-            e->rev_key = conn->rev_key;
-            e->cls = conn->cls;
-            pthread_spin_lock(&conn->lock);
-            e->expiration = atomic_load_explicit(&conn->expiration,
-                                                 memory_order_relaxed);
-            e->mark = conn->mark;
-            e->label[0] = conn->label[0];
-            e->label[1] = conn->label[1];
-            memcpy(e->peer, conn->peer, sizeof e->peer);
-            pthread_spin_unlock(&conn->lock);
-        }
-        pthread_rwlock_unlock(&s->rwlock);
+    for (unsigned int i = 0; i < CT_N_STRIPES; i++) {
+        ct_table_lock_stripe(ct->table, i);
+        ct_table_stripe_for_each(ct->table, i, snapshot_cb, &ctx);
+        ct_table_unlock_stripe(ct->table, i);
     }
-    return entries;
+    *n = ctx.n;
+    return ctx.entries;
 }

@@ -22,15 +22,20 @@
  *                 cannot open or continue a connection, TCP segments outside
  *                 the window, ICMP errors with a bogus embedded header or
  *                 for no known connection, replies that cannot start a
- *                 connection (an echo reply, a SYN-ACK), and IP fragments.
+ *                 connection (an echo reply, a SYN-ACK), and fragments
+ *                 that cannot be judged (below).
  *
- * Fragments are +inv: there is no reassembly.  NAT and ALG helpers (FTP,
- * TFTP) are not implemented.  ct_mark and ct_label are written only by a
- * committing ct() (OpenFlow rejects exec() without commit), masked as
- * set_field does.  ct(force,commit) deletes a connection found in the
- * reply direction and commits a new one in the packet's direction.  Zones
- * are separate name spaces: the same 5-tuple in two zones is two
- * connections.
+ * IP fragments are not reassembled (OVS reassembles them); each fragment
+ * gets the verdict of its datagram's first fragment, which carries the
+ * transport header (see conntrack-frag.c for the rules and the
+ * differences from OVS: fragments arriving before the first one are +inv,
+ * fragmented datagrams' transport checksums are not verified).  NAT and
+ * ALG helpers (FTP, TFTP) are not implemented.  ct_mark and ct_label are
+ * written only by a committing ct() (OpenFlow rejects exec() without
+ * commit), masked as set_field does.  ct(force,commit) deletes a
+ * connection found in the reply direction and commits a new one in the
+ * packet's direction.  Zones are separate name spaces: the same 5-tuple
+ * in two zones is two connections.
  *
  * Protocols: TCP runs pf's state machine (sequence windows with scaling,
  * SYN/SYN-ACK/ACK, FIN, RST with an exact sequence check, reuse of a closed
@@ -53,27 +58,30 @@
  *
  * Design
  * ------
- * Connections live in one table striped into CT_N_STRIPES hash maps, each
- * behind its own read-write lock.  A connection is stored once, under a
- * hash of its key that is symmetric in source and destination, so both
- * directions of a flow find it in the same stripe; a lookup compares the
- * packet's key with the original and the reply key.  Per-connection state
- * (TCP windows, UDP/ICMP state, mark, label) is protected by a spinlock in
- * the connection; the expiration time is atomic, so a lookup checks expiry
- * without the connection lock.
+ * Connections live in one table striped into 256 chained hash tables
+ * (conntrack-table.c).  A connection is stored once, under a hash of its
+ * key that is symmetric in source and destination, so both directions of
+ * a flow find it; a lookup compares the packet's key with the original
+ * and the reply key.  Per-connection state (TCP windows, UDP/ICMP state,
+ * mark, label) is protected by a spinlock in the connection, and its
+ * expiration time is atomic.
  *
- * The established-connection path takes the stripe's lock for reading and
- * the connection's spinlock: no global lock, no allocation.  Two threads
- * never wait for each other unless they process packets of the same
- * connection at the same moment.  Creating or deleting a connection takes
- * the table mutex (which also guards zone accounting) and then the
- * stripe's lock for writing.  Lock order: table mutex, stripe lock,
- * connection spinlock.
+ * Lookups take no table lock and write no shared memory: they walk a
+ * chain with atomic loads and lock only the connection that matches.
+ * Entries are type-stable (slab-allocated, recycled through a free list,
+ * freed only with the tracker), and a lookup that misses while a stripe
+ * was being reorganized walks again (a per-stripe sequence number tells
+ * it).  So the established-connection path takes one spinlock, in the
+ * connection, and allocates nothing; two threads wait for each other only
+ * when they process packets of the same connection at the same moment.
+ * Creating or deleting a connection takes the tracker mutex (which also
+ * guards zone accounting) and the stripe's mutex.  Lock order: tracker
+ * mutex, stripe mutex, connection spinlock.  Memory follows the peak
+ * number of connections: entries and index arrays are kept for reuse.
  *
- * A deleted connection is freed while its stripe is write-locked, so a
- * connection pointer is valid only inside conntrack.  pkt->md.ct_conn is
- * an identity for callers (equal pointers mean the same connection while
- * it lives); nothing outside this module may dereference it.
+ * pkt->md.ct_conn is an identity for callers (equal pointers mean the same
+ * connection while it lives; the entry may be reused after it goes);
+ * nothing outside this module may dereference it.
  *
  * Thread safety
  * -------------
@@ -107,39 +115,39 @@ struct pkt_batch;
 
 /* Arguments of one ct() action. */
 struct ct_exec {
-    uint16_t zone;             /* Conntrack zone. */
-    bool commit;               /* Create a connection for a +new packet, and
-                                * apply the mark and label below. */
-    bool force;                /* With 'commit': a connection found in the
-                                * reply direction is deleted first. */
-    uint32_t mark_value;       /* New ct_mark bits (within 'mark_mask'). */
-    uint32_t mark_mask;        /* Bits of ct_mark to set; 0 leaves it. */
-    uint64_t label_value[2];   /* New ct_label bits, [0] = low 64 bits. */
-    uint64_t label_mask[2];    /* Bits of ct_label to set; 0 leaves it. */
+    uint16_t zone;           /* Conntrack zone. */
+    bool commit;             /* Create a connection for a +new packet, and
+                              * apply the mark and label below. */
+    bool force;              /* With 'commit': a connection found in the
+                              * reply direction is deleted first. */
+    uint32_t mark_value;     /* New ct_mark bits (within 'mark_mask'). */
+    uint32_t mark_mask;      /* Bits of ct_mark to set; 0 leaves it. */
+    uint64_t label_value[2]; /* New ct_label bits, [0] = low 64 bits. */
+    uint64_t label_mask[2];  /* Bits of ct_label to set; 0 leaves it. */
 };
 
 /* Counters of one tracker (since creation). */
 struct ct_stats {
-    uint64_t n_conns;          /* Connections in the table now (including
-                                * expired ones not yet swept). */
-    uint64_t n_created;        /* Connections committed. */
-    uint64_t n_expired;        /* Connections freed by conntrack_run(). */
-    uint64_t n_flushed;        /* Connections freed by conntrack_flush(). */
-    uint64_t n_full;           /* Commits refused by the global limit. */
-    uint64_t n_zone_full;      /* Commits refused by a zone limit. */
-    uint64_t n_invalid;        /* Packets marked +inv, for any reason. */
-    uint64_t n_l3csum_err;     /* ... of them for a bad IPv4 checksum. */
-    uint64_t n_l4csum_err;     /* ... for a bad TCP/UDP/ICMP checksum. */
-    uint64_t n_fragments;      /* ... for being an IP fragment. */
+    uint64_t n_conns;      /* Connections in the table now (including
+                            * expired ones not yet swept). */
+    uint64_t n_created;    /* Connections committed. */
+    uint64_t n_expired;    /* Connections freed after expiring. */
+    uint64_t n_flushed;    /* Connections freed by conntrack_flush(). */
+    uint64_t n_full;       /* Commits refused by the global limit. */
+    uint64_t n_zone_full;  /* Commits refused by a zone limit. */
+    uint64_t n_invalid;    /* Packets marked +inv, for any reason. */
+    uint64_t n_l3csum_err; /* ... of them for a bad IPv4 checksum. */
+    uint64_t n_l4csum_err; /* ... for a bad TCP/UDP/ICMP checksum. */
+    uint64_t n_fragments;  /* IP fragments seen (valid or not). */
 };
 
 /* A zone's limit and connection count. */
 struct ct_zone_limit {
-    int32_t zone;              /* Zone, or CT_ZONE_DEFAULT. */
-    bool has_limit;            /* A limit is configured for 'zone'. */
-    uint32_t limit;            /* The limit, if 'has_limit'. */
-    uint32_t count;            /* Connections in the zone (0 for the
-                                * default entry). */
+    int32_t zone;   /* Zone, or CT_ZONE_DEFAULT. */
+    bool has_limit; /* A limit is configured for 'zone'. */
+    uint32_t limit; /* The limit, if 'has_limit'. */
+    uint32_t count; /* Connections in the zone (0 for the
+                     * default entry). */
 };
 
 /* Creates and returns an empty tracker with the default limits. */
@@ -217,6 +225,11 @@ void conntrack_get_stats(const struct conntrack *ct, struct ct_stats *stats);
 /* Returns the memory one connection takes (entry plus its share of the
  * hash index), for memory/show. */
 size_t conntrack_conn_bytes(void);
+
+/* Returns the memory CT takes now.  Entries and index arrays are kept for
+ * reuse when connections go, so this follows the peak number of
+ * connections, not the current one. */
+size_t conntrack_memory(const struct conntrack *ct);
 
 /* Appends the connections (of *ZONE only, when nonnull) to DS, one line
  * each, sorted, in the format of `ovs-appctl dpctl/dump-conntrack`; with

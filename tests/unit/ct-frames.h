@@ -20,28 +20,28 @@
 #include "packet/flow.h"
 #include "packet/pkt.h"
 
-#define CT_FRAME_MAX 2048
+#define CT_FRAME_MAX 4096
+#define CT_FRAME_L4_MAX 4000
 
 struct ct_frame {
-    uint8_t buf[CT_FRAME_MAX];   /* Frame bytes, from offset 0. */
-    size_t len;                  /* Frame length. */
-    struct pkt pkt;              /* Describes 'buf'. */
-    struct flow flow;            /* dl_type only. */
+    uint8_t buf[CT_FRAME_MAX]; /* Frame bytes, from offset 0. */
+    size_t len;                /* Frame length. */
+    struct pkt pkt;            /* Describes 'buf'. */
+    struct flow flow;          /* dl_type only. */
 };
 
 /* Options of ct_frame_ip(). */
 struct ct_ip_opts {
-    bool bad_ip_csum;            /* Corrupt the IPv4 header checksum. */
-    bool bad_l4_csum;            /* Corrupt the L4 checksum. */
-    uint16_t frag;               /* IPv4 frag_off (host order). */
-    int tot_len_delta;           /* Added to the IP length field. */
+    bool bad_ip_csum;  /* Corrupt the IPv4 header checksum. */
+    bool bad_l4_csum;  /* Corrupt the L4 checksum. */
+    uint16_t frag;     /* IPv4 frag_off (host order). */
+    int tot_len_delta; /* Added to the IP length field. */
 };
 
 /* Returns the ones'-complement checksum of the bytes of A then B (each of
  * even length except possibly B), in network order, byte by byte. */
 static inline uint16_t
-ct_frame_csum2(const uint8_t *a, size_t a_len, const uint8_t *b,
-               size_t b_len)
+ct_frame_csum2(const uint8_t *a, size_t a_len, const uint8_t *b, size_t b_len)
 {
     uint32_t sum = 0;
 
@@ -54,7 +54,7 @@ ct_frame_csum2(const uint8_t *a, size_t a_len, const uint8_t *b,
     while (sum >> 16) {
         sum = (sum & 0xffff) + (sum >> 16);
     }
-    return (uint16_t) ~sum;
+    return (uint16_t)~sum;
 }
 
 static inline bool
@@ -180,7 +180,7 @@ ct_frame_tcp_ex(struct ct_frame *f, const char *src, const char *dst,
                 uint32_t ack, uint16_t win, const uint8_t *opts,
                 size_t opt_len, size_t payload, const struct ct_ip_opts *ip)
 {
-    uint8_t l4[1400];
+    uint8_t l4[CT_FRAME_L4_MAX];
     size_t hlen = 20 + opt_len;
 
     memset(l4, 0, sizeof l4);
@@ -207,8 +207,8 @@ ct_frame_tcp(struct ct_frame *f, const char *src, const char *dst,
              uint16_t sport, uint16_t dport, uint16_t flags, uint32_t seq,
              uint32_t ack, size_t payload)
 {
-    ct_frame_tcp_ex(f, src, dst, sport, dport, flags, seq, ack, 65535, NULL,
-                    0, payload, NULL);
+    ct_frame_tcp_ex(f, src, dst, sport, dport, flags, seq, ack, 65535, NULL, 0,
+                    payload, NULL);
 }
 
 /* A UDP datagram with PAYLOAD bytes of data. */
@@ -217,7 +217,7 @@ ct_frame_udp_ex(struct ct_frame *f, const char *src, const char *dst,
                 uint16_t sport, uint16_t dport, size_t payload,
                 const struct ct_ip_opts *ip)
 {
-    uint8_t l4[1400];
+    uint8_t l4[CT_FRAME_L4_MAX];
     size_t len = 8 + payload;
 
     memset(l4, 0, sizeof l4);
@@ -246,7 +246,7 @@ ct_frame_icmp_ex(struct ct_frame *f, const char *src, const char *dst,
                  const uint8_t *data, size_t data_len,
                  const struct ct_ip_opts *ip)
 {
-    uint8_t l4[1400];
+    uint8_t l4[CT_FRAME_L4_MAX];
 
     memset(l4, 0, sizeof l4);
     l4[0] = type;
@@ -259,8 +259,8 @@ ct_frame_icmp_ex(struct ct_frame *f, const char *src, const char *dst,
         memcpy(l4 + 8, data, data_len);
     }
     ct_frame_ip(f, src, dst,
-                ct_frame_is_v6(src) ? IPPROTO_ICMPV6_ : IPPROTO_ICMP_,
-                l4, 8 + data_len, 2, ip);
+                ct_frame_is_v6(src) ? IPPROTO_ICMPV6_ : IPPROTO_ICMP_, l4,
+                8 + data_len, 2, ip);
 }
 
 static inline void
@@ -277,8 +277,72 @@ ct_frame_icmp_error(struct ct_frame *f, const char *src, const char *dst,
                     uint8_t type, uint8_t code, const struct ct_frame *inner,
                     size_t inner_len)
 {
-    ct_frame_icmp_ex(f, src, dst, type, code, 0, 0, inner->buf + 14,
-                     inner_len, NULL);
+    ct_frame_icmp_ex(f, src, dst, type, code, 0, 0, inner->buf + 14, inner_len,
+                     NULL);
+}
+
+/* Splits the payload of the IPv4 or IPv6 datagram of WHOLE (which has no
+ * IPv6 extension headers) into fragments of at most CHUNK bytes of data (a
+ * multiple of 8) with identification ID, stored in FRAGS (room for MAX).
+ * Returns the number of fragments. */
+static inline size_t
+ct_frame_fragment(const struct ct_frame *whole, size_t chunk, uint32_t id,
+                  struct ct_frame *frags, size_t max)
+{
+    bool v6 = whole->buf[14] >> 4 == 6;
+    size_t hlen = v6 ? 40 : 20;
+    const uint8_t *data = whole->buf + 14 + hlen;
+    size_t len = whole->len - 14 - hlen;
+    size_t n = 0;
+
+    for (size_t ofs = 0; ofs < len && n < max; ofs += chunk, n++) {
+        struct ct_frame *f = &frags[n];
+        size_t piece = len - ofs < chunk ? len - ofs : chunk;
+        bool more = ofs + piece < len;
+        uint8_t *l3 = f->buf + 14;
+
+        memset(f, 0, sizeof *f);
+        memcpy(f->buf, whole->buf, 14 + hlen);
+        if (v6) {
+            uint16_t offlg = ofs | more;
+
+            l3[4] = (8 + piece) >> 8;
+            l3[5] = 8 + piece;
+            l3[6] = 44;
+            l3[40] = whole->buf[14 + 6];
+            l3[42] = offlg >> 8;
+            l3[43] = offlg;
+            for (int i = 0; i < 4; i++) {
+                l3[44 + i] = id >> (24 - 8 * i);
+            }
+            memcpy(l3 + 48, data + ofs, piece);
+            f->len = 14 + 48 + piece;
+        } else {
+            uint16_t frag = (more ? IP_MORE_FRAGMENTS : 0) | ofs / 8;
+            uint16_t c;
+
+            l3[2] = (20 + piece) >> 8;
+            l3[3] = 20 + piece;
+            l3[4] = id >> 8;
+            l3[5] = id;
+            l3[6] = frag >> 8;
+            l3[7] = frag;
+            l3[10] = l3[11] = 0;
+            c = ct_frame_csum2(l3, 20, NULL, 0);
+            l3[10] = c >> 8;
+            l3[11] = c;
+            memcpy(l3 + 20, data + ofs, piece);
+            f->len = 14 + 20 + piece;
+        }
+        f->pkt.base = f->buf;
+        f->pkt.allocated = sizeof f->buf;
+        f->pkt.size = f->len;
+        f->pkt.layers.l2_5 = PKT_LAYER_NONE;
+        f->pkt.layers.l3 = 14;
+        f->pkt.layers.l4 = PKT_LAYER_NONE;
+        f->flow.dl_type = whole->flow.dl_type;
+    }
+    return n;
 }
 
 /* Returns the length of the IP datagram of F. */

@@ -25,7 +25,7 @@
 #define B6 "fc00::2"
 #define R6 "fc00::fe"
 
-#define T0 1000000LL            /* An arbitrary start time, in msec. */
+#define T0 1000000LL /* An arbitrary start time, in msec. */
 
 /* Returns ct_state bits as OVS prints them, e.g. "+new+trk", in one of 8
  * rotating static buffers (not thread-safe). */
@@ -54,7 +54,7 @@ static const char *
 ct_run(struct conntrack *ct, struct ct_frame *f, uint16_t zone, bool commit,
        long long now)
 {
-    struct ct_exec args = { .zone = zone, .commit = commit };
+    struct ct_exec args = {.zone = zone, .commit = commit};
 
     conntrack_execute(ct, &f->pkt, &f->flow, &args, now);
     return state_str(f->pkt.md.ct_state);
@@ -66,8 +66,10 @@ static const char *
 ct_commit_mark(struct conntrack *ct, struct ct_frame *f, uint16_t zone,
                uint32_t mark, long long now)
 {
-    struct ct_exec args = { .zone = zone, .commit = true,
-                            .mark_value = mark, .mark_mask = UINT32_MAX };
+    struct ct_exec args = {.zone = zone,
+                           .commit = true,
+                           .mark_value = mark,
+                           .mark_mask = UINT32_MAX};
 
     conntrack_execute(ct, &f->pkt, &f->flow, &args, now);
     return state_str(f->pkt.md.ct_state);
@@ -90,8 +92,9 @@ dump(struct conntrack *ct, bool verbose, bool stats, long long now)
         free(d__);                                                            \
     } while (0)
 
-#define TCP_AB "tcp,orig=(src=10.1.1.1,dst=10.1.1.2,sport=1000,dport=80)," \
-    "reply=(src=10.1.1.2,dst=10.1.1.1,sport=80,dport=1000),id=0,zone=3," \
+#define TCP_AB                                                                \
+    "tcp,orig=(src=10.1.1.1,dst=10.1.1.2,sport=1000,dport=80),"               \
+    "reply=(src=10.1.1.2,dst=10.1.1.1,sport=80,dport=1000),id=0,zone=3,"      \
     "status=0,"
 
 TEST(tcp_handshake_data_close)
@@ -110,56 +113,61 @@ TEST(tcp_handshake_data_close)
             ct_frame_tcp(&f, A, B, 1000, 80, FLAGS, SEQ, ACK, LEN);           \
         }                                                                     \
         ASSERT_STR_EQ(COMMIT ? ct_commit_mark(ct, &f, 3, 1, t)                \
-                             : ct_run(ct, &f, 3, false, t), VERDICT);         \
+                             : ct_run(ct, &f, 3, false, t),                   \
+                      VERDICT);                                               \
         ASSERT_DUMP(ct, true, true, t + 500, PROTO);                          \
     } while (0)
 
-    STEP(0, TCP_SYN, 100, 0, 0, true, "+new+trk", TCP_AB "timeout=29,"
-         "mark=1,protoinfo=(state_orig=SYN_SENT,state_reply=CLOSED,"
-         "flags_orig=0,flags_reply=0)\n");
+    STEP(0, TCP_SYN, 100, 0, 0, true, "+new+trk",
+         TCP_AB "timeout=29,"
+                "mark=1,protoinfo=(state_orig=SYN_SENT,state_reply=CLOSED,"
+                "flags_orig=0,flags_reply=0)\n");
     ASSERT_EQ(f.pkt.md.ct_mark, 1);
     ASSERT_TRUE(f.pkt.md.ct_conn != NULL);
-    STEP(0, TCP_SYN, 100, 0, 0, false, "+new+trk", TCP_AB "timeout=29,"
-         "mark=1,protoinfo=(state_orig=SYN_SENT,state_reply=CLOSED,"
-         "flags_orig=0,flags_reply=0)\n");
-    STEP(1, TCP_SYN | TCP_ACK, 500, 101, 0, false, "+est+rpl+trk", TCP_AB
-         "timeout=29,mark=1,protoinfo=(state_orig=ESTABLISHED,"
-         "state_reply=SYN_SENT,flags_orig=0,flags_reply=0)\n");
+    STEP(0, TCP_SYN, 100, 0, 0, false, "+new+trk",
+         TCP_AB "timeout=29,"
+                "mark=1,protoinfo=(state_orig=SYN_SENT,state_reply=CLOSED,"
+                "flags_orig=0,flags_reply=0)\n");
+    STEP(1, TCP_SYN | TCP_ACK, 500, 101, 0, false, "+est+rpl+trk",
+         TCP_AB "timeout=29,mark=1,protoinfo=(state_orig=ESTABLISHED,"
+                "state_reply=SYN_SENT,flags_orig=0,flags_reply=0)\n");
     ASSERT_TRUE(f.pkt.md.ct_reply);
     ASSERT_EQ(f.pkt.md.ct_mark, 1);
-    STEP(0, TCP_ACK, 101, 501, 0, false, "+est+trk", TCP_AB
-         "timeout=86399,mark=1,protoinfo=(state_orig=ESTABLISHED,"
-         "state_reply=ESTABLISHED,flags_orig=0,flags_reply=0)\n");
-    STEP(0, TCP_ACK | TCP_PSH, 101, 501, 5, false, "+est+trk", TCP_AB
-         "timeout=86399,mark=1,protoinfo=(state_orig=ESTABLISHED,"
-         "state_reply=ESTABLISHED,flags_orig=0,flags_reply=0)\n");
-    STEP(1, TCP_ACK | TCP_PSH, 501, 106, 6, false, "+est+rpl+trk", TCP_AB
-         "timeout=86399,mark=1,protoinfo=(state_orig=ESTABLISHED,"
-         "state_reply=ESTABLISHED,flags_orig=0,flags_reply=0)\n");
+    STEP(0, TCP_ACK, 101, 501, 0, false, "+est+trk",
+         TCP_AB "timeout=86399,mark=1,protoinfo=(state_orig=ESTABLISHED,"
+                "state_reply=ESTABLISHED,flags_orig=0,flags_reply=0)\n");
+    STEP(0, TCP_ACK | TCP_PSH, 101, 501, 5, false, "+est+trk",
+         TCP_AB "timeout=86399,mark=1,protoinfo=(state_orig=ESTABLISHED,"
+                "state_reply=ESTABLISHED,flags_orig=0,flags_reply=0)\n");
+    STEP(1, TCP_ACK | TCP_PSH, 501, 106, 6, false, "+est+rpl+trk",
+         TCP_AB "timeout=86399,mark=1,protoinfo=(state_orig=ESTABLISHED,"
+                "state_reply=ESTABLISHED,flags_orig=0,flags_reply=0)\n");
     /* Far outside the window: invalid, the entry is left alone. */
     STEP(0, TCP_ACK | TCP_PSH, 101 + 200000, 507, 1, false, "+inv+trk",
          TCP_AB "timeout=86398,mark=1,protoinfo=(state_orig=ESTABLISHED,"
-         "state_reply=ESTABLISHED,flags_orig=0,flags_reply=0)\n");
-    STEP(0, TCP_FIN | TCP_ACK, 106, 507, 0, false, "+est+trk", TCP_AB
-         "timeout=899,mark=1,protoinfo=(state_orig=CLOSING,"
-         "state_reply=ESTABLISHED,flags_orig=0,flags_reply=0)\n");
-    STEP(1, TCP_ACK, 507, 107, 0, false, "+est+rpl+trk", TCP_AB
-         "timeout=899,mark=1,protoinfo=(state_orig=FIN_WAIT_2,"
-         "state_reply=ESTABLISHED,flags_orig=0,flags_reply=0)\n");
-    STEP(1, TCP_FIN | TCP_ACK, 507, 107, 0, false, "+est+rpl+trk", TCP_AB
-         "timeout=44,mark=1,protoinfo=(state_orig=FIN_WAIT_2,"
-         "state_reply=CLOSING,flags_orig=0,flags_reply=0)\n");
-    STEP(0, TCP_ACK, 107, 508, 0, false, "+est+trk", TCP_AB
-         "timeout=29,mark=1,protoinfo=(state_orig=FIN_WAIT_2,"
-         "state_reply=FIN_WAIT_2,flags_orig=0,flags_reply=0)\n");
-    ASSERT_DUMP(ct, false, false, t, "tcp,orig=(src=10.1.1.1,dst=10.1.1.2,"
+                "state_reply=ESTABLISHED,flags_orig=0,flags_reply=0)\n");
+    STEP(0, TCP_FIN | TCP_ACK, 106, 507, 0, false, "+est+trk",
+         TCP_AB "timeout=899,mark=1,protoinfo=(state_orig=CLOSING,"
+                "state_reply=ESTABLISHED,flags_orig=0,flags_reply=0)\n");
+    STEP(1, TCP_ACK, 507, 107, 0, false, "+est+rpl+trk",
+         TCP_AB "timeout=899,mark=1,protoinfo=(state_orig=FIN_WAIT_2,"
+                "state_reply=ESTABLISHED,flags_orig=0,flags_reply=0)\n");
+    STEP(1, TCP_FIN | TCP_ACK, 507, 107, 0, false, "+est+rpl+trk",
+         TCP_AB "timeout=44,mark=1,protoinfo=(state_orig=FIN_WAIT_2,"
+                "state_reply=CLOSING,flags_orig=0,flags_reply=0)\n");
+    STEP(0, TCP_ACK, 107, 508, 0, false, "+est+trk",
+         TCP_AB "timeout=29,mark=1,protoinfo=(state_orig=FIN_WAIT_2,"
+                "state_reply=FIN_WAIT_2,flags_orig=0,flags_reply=0)\n");
+    ASSERT_DUMP(ct, false, false, t,
+                "tcp,orig=(src=10.1.1.1,dst=10.1.1.2,"
                 "sport=1000,dport=80),reply=(src=10.1.1.2,dst=10.1.1.1,"
                 "sport=80,dport=1000),zone=3,mark=1,"
                 "protoinfo=(state=TIME_WAIT)\n");
     /* A new SYN reuses the closed tuple: a new connection. */
-    STEP(0, TCP_SYN, 9000, 0, 0, true, "+new+trk", TCP_AB "timeout=29,"
-         "mark=1,protoinfo=(state_orig=SYN_SENT,state_reply=CLOSED,"
-         "flags_orig=0,flags_reply=0)\n");
+    STEP(0, TCP_SYN, 9000, 0, 0, true, "+new+trk",
+         TCP_AB "timeout=29,"
+                "mark=1,protoinfo=(state_orig=SYN_SENT,state_reply=CLOSED,"
+                "flags_orig=0,flags_reply=0)\n");
     ASSERT_EQ(conntrack_count(ct), 1);
 #undef STEP
     conntrack_destroy(ct);
@@ -172,8 +180,8 @@ TEST(tcp_handshake_data_close)
  * ct(commit,zone=3,exec(set_field:1->ct_mark)). */
 TEST(tcp_matches_ovs_transcripts)
 {
-    char *path = xasprintf("%s/data/conntrack/tcp-ovs31.txt",
-                           harness_tests_dir());
+    char *path =
+        xasprintf("%s/data/conntrack/tcp-ovs31.txt", harness_tests_dir());
     FILE *file = fopen(path, "r");
     struct conntrack *ct = NULL;
     int n_packets = 0, n_scenarios = 0;
@@ -198,12 +206,12 @@ TEST(tcp_matches_ovs_transcripts)
         }
         mark[0] = '\0';
         n = sscanf(line, "%u %u %x %lld %lld %u %u %d => %31s %255s %15s",
-                   &dir, &commit, &flags, &seq, &ack, &len, &win, &ws,
-                   verdict, state, mark);
+                   &dir, &commit, &flags, &seq, &ack, &len, &win, &ws, verdict,
+                   state, mark);
         ASSERT_GE(n, 10);
         ASSERT_TRUE(ct != NULL);
 
-        uint8_t opts[4] = { 1, 3, 3, ws };
+        uint8_t opts[4] = {1, 3, 3, ws};
         if (dir) {
             ct_frame_tcp_ex(&f, B, A, 80, sport, flags, seq, ack, win, opts,
                             ws >= 0 ? 4 : 0, len, NULL);
@@ -216,8 +224,8 @@ TEST(tcp_matches_ovs_transcripts)
             ct_commit_mark(ct, &f, 3, 1, T0);
         }
         if (strcmp(got, verdict)) {
-            harness_fail(__FILE__, __LINE__, "%s: verdict %s, OVS %s",
-                         line, got, verdict);
+            harness_fail(__FILE__, __LINE__, "%s: verdict %s, OVS %s", line,
+                         got, verdict);
         }
 
         d = dump(ct, true, false, T0);
@@ -251,8 +259,7 @@ TEST(tcp_matches_ovs_transcripts)
 static int
 replay_hex_transcript(const char *name)
 {
-    char *path = xasprintf("%s/data/conntrack/%s", harness_tests_dir(),
-                           name);
+    char *path = xasprintf("%s/data/conntrack/%s", harness_tests_dir(), name);
     struct ds expected = DS_EMPTY_INITIALIZER;
     FILE *file = fopen(path, "r");
     struct conntrack *ct = NULL;
@@ -261,7 +268,7 @@ replay_hex_transcript(const char *name)
 
     ASSERT_TRUE(file != NULL);
     while (fgets(line, sizeof line, file)) {
-        struct ct_exec force = { .zone = 3, .commit = true, .force = true };
+        struct ct_exec force = {.zone = 3, .commit = true, .force = true};
         char hex[4096], verdict[32];
         struct ct_frame f;
         unsigned int how;
@@ -299,8 +306,8 @@ replay_hex_transcript(const char *name)
         f.pkt.allocated = sizeof f.buf;
         f.pkt.size = f.len;
         f.pkt.layers.l3 = 14;
-        f.flow.dl_type = htons(f.buf[14] >> 4 == 6 ? ETH_TYPE_IPV6
-                                                   : ETH_TYPE_IP);
+        f.flow.dl_type =
+            htons(f.buf[14] >> 4 == 6 ? ETH_TYPE_IPV6 : ETH_TYPE_IP);
         got = ct_run(ct, &f, 3, false, T0);
         if (how == 1 && !strstr(got, "inv")) {
             ct_commit_mark(ct, &f, 3, 1, T0);
@@ -353,7 +360,8 @@ TEST(tcp_rst)
     ASSERT_STR_EQ(ct_run(ct, &f, 3, false, T0), "+inv+trk");
     ct_frame_tcp(&f, B, A, 80, 1000, TCP_RST, 501, 0, 0);
     ASSERT_STR_EQ(ct_run(ct, &f, 3, false, T0), "+est+rpl+trk");
-    ASSERT_DUMP(ct, true, true, T0 + 500, "tcp,orig=(src=10.1.1.1,"
+    ASSERT_DUMP(ct, true, true, T0 + 500,
+                "tcp,orig=(src=10.1.1.1,"
                 "dst=10.1.1.2,sport=1000,dport=80),reply=(src=10.1.1.2,"
                 "dst=10.1.1.1,sport=80,dport=1000),id=0,zone=3,status=0,"
                 "timeout=29,protoinfo=(state_orig=TIME_WAIT,"
@@ -383,20 +391,20 @@ TEST(tcp_flags_that_cannot_open)
         uint16_t flags;
         const char *verdict;
     } cases[] = {
-        { TCP_SYN | TCP_FIN, "+inv+trk" },
-        { TCP_SYN | TCP_RST, "+inv+trk" },
-        { 0, "+inv+trk" },
-        { TCP_FIN, "+inv+trk" },
-        { TCP_PSH, "+inv+trk" },
-        { TCP_URG, "+inv+trk" },
-        { TCP_RST, "+new+trk" },
-        { TCP_ACK, "+new+trk" },
-        { TCP_SYN | TCP_ACK, "+inv+trk" },
-        { TCP_FIN | TCP_ACK, "+new+trk" },
-        { TCP_SYN | TCP_URG, "+inv+trk" },
-        { TCP_SYN | TCP_PSH, "+inv+trk" },
-        { TCP_RST | TCP_ACK, "+new+trk" },
-        { TCP_SYN | TCP_ECE | TCP_CWR, "+new+trk" },
+        {TCP_SYN | TCP_FIN, "+inv+trk"},
+        {TCP_SYN | TCP_RST, "+inv+trk"},
+        {0, "+inv+trk"},
+        {TCP_FIN, "+inv+trk"},
+        {TCP_PSH, "+inv+trk"},
+        {TCP_URG, "+inv+trk"},
+        {TCP_RST, "+new+trk"},
+        {TCP_ACK, "+new+trk"},
+        {TCP_SYN | TCP_ACK, "+inv+trk"},
+        {TCP_FIN | TCP_ACK, "+new+trk"},
+        {TCP_SYN | TCP_URG, "+inv+trk"},
+        {TCP_SYN | TCP_PSH, "+inv+trk"},
+        {TCP_RST | TCP_ACK, "+new+trk"},
+        {TCP_SYN | TCP_ECE | TCP_CWR, "+new+trk"},
     };
     struct conntrack *ct = conntrack_create();
     struct ct_frame f;
@@ -411,7 +419,7 @@ TEST(tcp_flags_that_cannot_open)
 
 TEST(tcp_midstream_pickup_and_window_scale)
 {
-    static const uint8_t ws7[] = { 1, 3, 3, 7 }, ws2[] = { 1, 3, 3, 2 };
+    static const uint8_t ws7[] = {1, 3, 3, 7}, ws2[] = {1, 3, 3, 2};
     struct conntrack *ct = conntrack_create();
     struct ct_frame f;
 
@@ -422,9 +430,10 @@ TEST(tcp_midstream_pickup_and_window_scale)
     ASSERT_STR_EQ(ct_run(ct, &f, 3, false, T0), "+est+rpl+trk");
     ct_frame_tcp(&f, A, B, 1000, 80, TCP_ACK, 100, 5000, 0);
     ASSERT_STR_EQ(ct_run(ct, &f, 3, false, T0), "+est+trk");
-    ASSERT_DUMP(ct, true, false, T0, TCP_AB "mark=1,protoinfo=("
-                "state_orig=ESTABLISHED,state_reply=ESTABLISHED,"
-                "flags_orig=BE_LIBERAL,flags_reply=BE_LIBERAL)\n");
+    ASSERT_DUMP(ct, true, false, T0,
+                TCP_AB "mark=1,protoinfo=("
+                       "state_orig=ESTABLISHED,state_reply=ESTABLISHED,"
+                       "flags_orig=BE_LIBERAL,flags_reply=BE_LIBERAL)\n");
     conntrack_flush(ct, NULL);
 
     /* Window scaling negotiated by both ends. */
@@ -434,7 +443,8 @@ TEST(tcp_midstream_pickup_and_window_scale)
     ct_frame_tcp_ex(&f, B, A, 80, 3000, TCP_SYN | TCP_ACK, 500, 101, 65535,
                     ws2, 4, 0, NULL);
     ASSERT_STR_EQ(ct_run(ct, &f, 3, false, T0), "+est+rpl+trk");
-    ASSERT_DUMP(ct, true, false, T0, "tcp,orig=(src=10.1.1.1,dst=10.1.1.2,"
+    ASSERT_DUMP(ct, true, false, T0,
+                "tcp,orig=(src=10.1.1.1,dst=10.1.1.2,"
                 "sport=3000,dport=80),reply=(src=10.1.1.2,dst=10.1.1.1,"
                 "sport=80,dport=3000),id=0,zone=3,status=0,mark=1,"
                 "protoinfo=(state_orig=ESTABLISHED,state_reply=SYN_SENT,"
@@ -568,8 +578,8 @@ TEST(original_direction_tuple)
 TEST(frames_extracted_by_the_packet_layer)
 {
     struct conntrack *ct = conntrack_create();
-    struct ct_exec commit = { .zone = 3, .commit = true };
-    struct ct_exec lookup = { .zone = 3 };
+    struct ct_exec commit = {.zone = 3, .commit = true};
+    struct ct_exec lookup = {.zone = 3};
     struct ct_frame f;
     struct flow flow;
     struct pkt *p;
@@ -610,7 +620,7 @@ TEST(frames_extracted_by_the_packet_layer)
 TEST(udp_checksums_ports_lengths)
 {
     struct conntrack *ct = conntrack_create();
-    struct ct_ip_opts bad = { .bad_l4_csum = true };
+    struct ct_ip_opts bad = {.bad_l4_csum = true};
     struct ct_frame f;
 
     ct_frame_udp_ex(&f, A, B, 5000, 53, 1, &bad);
@@ -646,8 +656,8 @@ TEST(icmp_echo)
     ASSERT_STR_EQ(ct_run(ct, &f, 3, false, T0), "+new+trk");
     ASSERT_STR_EQ(ct_commit_mark(ct, &f, 3, 1, T0), "+new+trk");
     /* A second request before any reply is still +new. */
-    ct_frame_icmp_ex(&f, "192.168.101.85", "192.168.101.1", 8, 0, 5, 2,
-                     NULL, 0, NULL);
+    ct_frame_icmp_ex(&f, "192.168.101.85", "192.168.101.1", 8, 0, 5, 2, NULL,
+                     0, NULL);
     ASSERT_STR_EQ(ct_run(ct, &f, 3, false, T0), "+new+trk");
     ASSERT_DUMP(ct, false, true, T0 + 500,
                 "icmp,orig=(src=192.168.101.85,dst=192.168.101.1,id=5,"
@@ -667,15 +677,19 @@ TEST(icmp_echo)
     ASSERT_STR_EQ(ct_run(ct, &f, 3, true, T0), "+inv+trk");
     ct_frame_icmp(&f, A, B, 8, 1, 7);
     ASSERT_STR_EQ(ct_run(ct, &f, 3, true, T0), "+inv+trk");
-    ct_frame_icmp_ex(&f, A, B, 13, 0, 8, 1, (const uint8_t *) "\0\0\0\0\0"
-                     "\0\0\0\0\0\0\0", 12, NULL);
+    ct_frame_icmp_ex(&f, A, B, 13, 0, 8, 1,
+                     (const uint8_t *)"\0\0\0\0\0"
+                                      "\0\0\0\0\0\0\0",
+                     12, NULL);
     ASSERT_STR_EQ(ct_run(ct, &f, 3, false, T0), "+new+trk");
-    ct_frame_icmp_ex(&f, A, B, 14, 0, 8, 1, (const uint8_t *) "\0\0\0\0\0"
-                     "\0\0\0\0\0\0\0", 12, NULL);
+    ct_frame_icmp_ex(&f, A, B, 14, 0, 8, 1,
+                     (const uint8_t *)"\0\0\0\0\0"
+                                      "\0\0\0\0\0\0\0",
+                     12, NULL);
     ASSERT_STR_EQ(ct_run(ct, &f, 3, false, T0), "+inv+trk");
     ct_frame_icmp(&f, A, B, 15, 0, 8);
     ASSERT_STR_EQ(ct_run(ct, &f, 3, false, T0), "+new+trk");
-    ct_frame_icmp(&f, A, B, 9, 0, 8);   /* Router advertisement. */
+    ct_frame_icmp(&f, A, B, 9, 0, 8); /* Router advertisement. */
     ASSERT_STR_EQ(ct_run(ct, &f, 3, false, T0), "+inv+trk");
     ASSERT_EQ(conntrack_count(ct), 1);
     conntrack_destroy(ct);
@@ -708,7 +722,7 @@ TEST(icmp_related_valid)
     ASSERT_STR_EQ(ct_run(ct, &f, 3, false, T0), "+rel+trk");
     ASSERT_FALSE(f.pkt.md.ct_reply);
     /* Other error types. */
-    static const uint8_t types[] = { 11, 5, 12, 4 };
+    static const uint8_t types[] = {11, 5, 12, 4};
     for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
         ct_frame_icmp_error(&f, R, A, types[i], 0, &u, 28);
         ASSERT_STR_EQ(ct_run(ct, &f, 3, false, T0), "+rel+rpl+trk");
@@ -747,7 +761,7 @@ TEST(icmp_related_bogus_embedded_header)
 {
     struct conntrack *ct = conntrack_create();
     struct ct_frame u, t, f, inner;
-    struct ct_ip_opts frag = { .frag = IP_MORE_FRAGMENTS };
+    struct ct_ip_opts frag = {.frag = IP_MORE_FRAGMENTS};
 
     commit_udp(ct, &u);
     ct_frame_tcp(&t, A, B, 1234, 80, TCP_SYN, 1, 0, 0);
@@ -806,7 +820,7 @@ TEST(icmpv6_echo_and_related)
 {
     struct conntrack *ct = conntrack_create();
     struct ct_frame f, u;
-    uint8_t target[20] = { 0 };
+    uint8_t target[20] = {0};
 
     ct_frame_icmp(&f, A6, B6, 128, 0, 7);
     ASSERT_STR_EQ(ct_commit_mark(ct, &f, 3, 1, T0), "+new+trk");
@@ -853,7 +867,8 @@ TEST(ipv6_extension_headers_and_fragments)
     memcpy(l4 + 8, u.buf + 14 + 40, udp_len);
     ct_frame_ip(&f, A6, B6, 0, l4, 8 + udp_len, -1, NULL);
     ASSERT_STR_EQ(ct_run(ct, &f, 0, true, T0), "+new+trk");
-    ASSERT_DUMP(ct, false, false, T0, "udp,orig=(src=fc00::1,dst=fc00::2,"
+    ASSERT_DUMP(ct, false, false, T0,
+                "udp,orig=(src=fc00::1,dst=fc00::2,"
                 "sport=5000,dport=53),reply=(src=fc00::2,dst=fc00::1,"
                 "sport=53,dport=5000)\n");
     /* The reply without the option matches it. */
@@ -917,9 +932,12 @@ TEST(mark_and_label_only_with_commit)
 {
     struct conntrack *ct = conntrack_create();
     struct ct_exec args = {
-        .zone = 0, .commit = false,
-        .mark_value = 7, .mark_mask = UINT32_MAX,
-        .label_value = { 0x1234, 0 }, .label_mask = { UINT64_MAX, 0 },
+        .zone = 0,
+        .commit = false,
+        .mark_value = 7,
+        .mark_mask = UINT32_MAX,
+        .label_value = {0x1234, 0},
+        .label_mask = {UINT64_MAX, 0},
     };
     struct ct_frame f;
 
@@ -934,7 +952,8 @@ TEST(mark_and_label_only_with_commit)
     conntrack_execute(ct, &f.pkt, &f.flow, &args, T0);
     ASSERT_EQ(f.pkt.md.ct_mark, 7);
     ASSERT_HEX_EQ(f.pkt.md.ct_label[0], 0x1234);
-    ASSERT_DUMP(ct, false, false, T0, "udp,orig=(src=10.1.1.1,dst=10.1.1.2,"
+    ASSERT_DUMP(ct, false, false, T0,
+                "udp,orig=(src=10.1.1.1,dst=10.1.1.2,"
                 "sport=5000,dport=53),reply=(src=10.1.1.2,dst=10.1.1.1,"
                 "sport=53,dport=5000),mark=7,labels=0x1234\n");
 
@@ -958,7 +977,8 @@ TEST(mark_and_label_only_with_commit)
     ASSERT_HEX_EQ(f.pkt.md.ct_mark, 0x107);
     ASSERT_HEX_EQ(f.pkt.md.ct_label[0], 0x1234);
     ASSERT_HEX_EQ(f.pkt.md.ct_label[1], 1);
-    ASSERT_DUMP(ct, false, false, T0, "udp,orig=(src=10.1.1.1,dst=10.1.1.2,"
+    ASSERT_DUMP(ct, false, false, T0,
+                "udp,orig=(src=10.1.1.1,dst=10.1.1.2,"
                 "sport=5000,dport=53),reply=(src=10.1.1.2,dst=10.1.1.1,"
                 "sport=53,dport=5000),mark=263,"
                 "labels=0x10000000000001234\n");
@@ -971,19 +991,20 @@ TEST(label_formats)
         uint64_t label[2];
         const char *text;
     } cases[] = {
-        { { 0x1234, 0 }, "labels=0x1234" },
-        { { 0xfedcba9876543210ULL, 0xfedcba9876543210ULL },
-          "labels=0xfedcba9876543210fedcba9876543210" },
-        { { 0, 1 }, "labels=0x10000000000000000" },
-        { { 1, 0 }, "labels=0x1" },
+        {{0x1234, 0}, "labels=0x1234"},
+        {{0xfedcba9876543210ULL, 0xfedcba9876543210ULL},
+         "labels=0xfedcba9876543210fedcba9876543210"},
+        {{0, 1}, "labels=0x10000000000000000"},
+        {{1, 0}, "labels=0x1"},
     };
 
     for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
         struct conntrack *ct = conntrack_create();
         struct ct_exec args = {
-            .zone = 9, .commit = true,
-            .label_value = { cases[i].label[0], cases[i].label[1] },
-            .label_mask = { UINT64_MAX, UINT64_MAX },
+            .zone = 9,
+            .commit = true,
+            .label_value = {cases[i].label[0], cases[i].label[1]},
+            .label_mask = {UINT64_MAX, UINT64_MAX},
         };
         struct ct_frame f;
         char *d;
@@ -1001,7 +1022,7 @@ TEST(label_formats)
 TEST(force_commit_reverses_connection)
 {
     struct conntrack *ct = conntrack_create();
-    struct ct_exec force = { .zone = 3, .commit = true, .force = true };
+    struct ct_exec force = {.zone = 3, .commit = true, .force = true};
     struct ct_frame f;
 
     ct_frame_udp(&f, A, B, 5000, 53);
@@ -1016,7 +1037,8 @@ TEST(force_commit_reverses_connection)
     ASSERT_STR_EQ(state_str(f.pkt.md.ct_state), "+new+trk");
     ASSERT_EQ(f.pkt.md.ct_mark, 0);
     ASSERT_EQ(conntrack_count(ct), 1);
-    ASSERT_DUMP(ct, false, false, T0, "udp,orig=(src=10.1.1.2,dst=10.1.1.1,"
+    ASSERT_DUMP(ct, false, false, T0,
+                "udp,orig=(src=10.1.1.2,dst=10.1.1.1,"
                 "sport=53,dport=5000),reply=(src=10.1.1.1,dst=10.1.1.2,"
                 "sport=5000,dport=53),zone=3\n");
     ct_frame_udp(&f, A, B, 5000, 53);
@@ -1196,8 +1218,8 @@ TEST(zone_limits)
 
     conntrack_format_limits(ct, NULL, 0, &ds);
     ASSERT_STR_EQ(ds_cstr(&ds), "default limit=0\n"
-                  "zone=5,limit=0,count=0\n"
-                  "zone=6,limit=2,count=2\n");
+                                "zone=5,limit=0,count=0\n"
+                                "zone=6,limit=2,count=2\n");
     ds_clear(&ds);
 
     /* A default limit applies to zones without their own. */
@@ -1207,11 +1229,11 @@ TEST(zone_limits)
     ASSERT_EQ(conntrack_count(ct), 6);
     ASSERT_STR_EQ(ct_run(ct, &f, 8, true, T0), "+new+trk");
     ASSERT_EQ(conntrack_count(ct), 7);
-    uint16_t query[] = { 7, 6 };
+    uint16_t query[] = {7, 6};
     conntrack_format_limits(ct, query, 2, &ds);
     ASSERT_STR_EQ(ds_cstr(&ds), "default limit=4\n"
-                  "zone=7,limit=4,count=4\n"
-                  "zone=6,limit=2,count=2\n");
+                                "zone=7,limit=4,count=4\n"
+                                "zone=6,limit=2,count=2\n");
     ds_destroy(&ds);
 
     ASSERT_OK(conntrack_del_zone_limit(ct, 5));
@@ -1226,7 +1248,7 @@ TEST(zone_limits)
     ASSERT_EQ(conntrack_count(ct), 8);
 
     /* Flushing a zone frees its share of the limit. */
-    ASSERT_EQ(conntrack_flush(ct, &(uint16_t) { 6 }), 2);
+    ASSERT_EQ(conntrack_flush(ct, &(uint16_t){6}), 2);
     ASSERT_OK(conntrack_get_zone_limit(ct, 6, &zl));
     ASSERT_EQ(zl.count, 0);
     ASSERT_EQ(conntrack_count(ct), 6);
@@ -1263,8 +1285,8 @@ TEST(parse_bad_limit_values)
     limit = 88;
     ASSERT_ERROR(ct_parse_zone_limit("zone=3,limit=-1", &zone, &limit),
                  "invalid limit \"-1\"");
-    ASSERT_ERROR(ct_parse_zone_limit("zone=3,limit=4294967296", &zone,
-                                     &limit), "invalid limit");
+    ASSERT_ERROR(ct_parse_zone_limit("zone=3,limit=4294967296", &zone, &limit),
+                 "invalid limit");
     ASSERT_ERROR(ct_parse_zone_limit("zone=70000,limit=4", &zone, &limit),
                  "invalid zone \"70000\"");
     ASSERT_ERROR(ct_parse_zone_limit("zone=-1,limit=4", &zone, &limit),
@@ -1291,8 +1313,7 @@ TEST(parse_bad_limit_values)
     ASSERT_ERROR(ct_parse_zone_list("zone=3,65536", &zones, &n_zones),
                  "invalid zone \"65536\"");
     ASSERT_ERROR(ct_parse_zone_list("zone=", &zones, &n_zones), "empty");
-    ASSERT_ERROR(ct_parse_zone_list("zone=1,,2", &zones, &n_zones),
-                 "empty");
+    ASSERT_ERROR(ct_parse_zone_list("zone=1,,2", &zones, &n_zones), "empty");
     ASSERT_ERROR(ct_parse_zone_list("zone=1,", &zones, &n_zones), "empty");
     ASSERT_ERROR(ct_parse_zone_list("zones=1", &zones, &n_zones),
                  "expected zone=N1");
@@ -1311,9 +1332,9 @@ TEST(flush_by_zone_and_all)
         ct_run(ct, &f, i % 3, true, T0);
     }
     ASSERT_EQ(conntrack_count(ct), 30);
-    ASSERT_EQ(conntrack_flush(ct, &(uint16_t) { 1 }), 10);
-    ASSERT_EQ(conntrack_flush(ct, &(uint16_t) { 1 }), 0);
-    ASSERT_EQ(conntrack_flush(ct, &(uint16_t) { 9 }), 0);
+    ASSERT_EQ(conntrack_flush(ct, &(uint16_t){1}), 10);
+    ASSERT_EQ(conntrack_flush(ct, &(uint16_t){1}), 0);
+    ASSERT_EQ(conntrack_flush(ct, &(uint16_t){9}), 0);
     ASSERT_EQ(conntrack_count(ct), 20);
     ct_frame_udp(&f, B, A, 53, 5001);
     ASSERT_STR_EQ(ct_run(ct, &f, 1, false, T0), "+new+trk");
@@ -1330,8 +1351,8 @@ TEST(flush_by_zone_and_all)
 TEST(bad_checksums_are_invalid)
 {
     struct conntrack *ct = conntrack_create();
-    struct ct_ip_opts bad_ip = { .bad_ip_csum = true };
-    struct ct_ip_opts bad_l4 = { .bad_l4_csum = true };
+    struct ct_ip_opts bad_ip = {.bad_ip_csum = true};
+    struct ct_ip_opts bad_l4 = {.bad_l4_csum = true};
     uint64_t l3_before = coverage_read("conntrack_l3csum_err");
     uint64_t l4_before = coverage_read("conntrack_l4csum_err");
     struct ct_stats stats;
@@ -1370,23 +1391,174 @@ TEST(bad_checksums_are_invalid)
     conntrack_destroy(ct);
 }
 
-TEST(fragments_are_invalid)
+/* Runs F through the oracle's committing pipeline: ct(zone) and, unless
+ * +inv, ct(commit,zone,exec(set_field:1->ct_mark)).  Returns the first
+ * verdict. */
+static const char *
+ct_pipeline(struct conntrack *ct, struct ct_frame *f, uint16_t zone,
+            long long now)
+{
+    const char *verdict = ct_run(ct, f, zone, false, now);
+
+    if (!strstr(verdict, "inv")) {
+        ct_commit_mark(ct, f, zone, 1, now);
+    }
+    return verdict;
+}
+
+TEST(fragments_in_order)
+{
+    static uint8_t payload[2992];
+    struct conntrack *ct = conntrack_create();
+    struct ct_frame whole, frags[4];
+    struct ct_stats stats;
+    size_t n;
+
+    for (size_t i = 0; i < sizeof payload; i++) {
+        payload[i] = i;
+    }
+    /* A 3000-byte echo request in 1480-byte pieces, as OVS's sandbox saw
+     * it: every fragment gets the datagram's verdict. */
+    ct_frame_icmp_ex(&whole, A, B, 8, 0, 17, 1, payload, sizeof payload, NULL);
+    n = ct_frame_fragment(&whole, 1480, 0x1234, frags, 4);
+    ASSERT_EQ(n, 3);
+    ASSERT_EQ(frags[0].len, 14 + 1500);
+    for (size_t i = 0; i < n; i++) {
+        ASSERT_STR_EQ(ct_pipeline(ct, &frags[i], 3, T0), "+new+trk");
+        ASSERT_EQ(frags[i].pkt.md.ct_mark, 1);
+        ASSERT_EQ(frags[i].pkt.md.ct_zone, 3);
+        ASSERT_EQ(frags[i].pkt.md.ct_nw_proto, IPPROTO_ICMP_);
+        ASSERT_EQ(ntohs(frags[i].pkt.md.ct_tp_src), 8);
+    }
+    ASSERT_EQ(conntrack_count(ct), 1);
+    ASSERT_DUMP(ct, false, false, T0,
+                "icmp,orig=(src=10.1.1.1,dst=10.1.1.2,"
+                "id=17,type=8,code=0),reply=(src=10.1.1.2,dst=10.1.1.1,id=17,"
+                "type=0,code=0),zone=3,mark=1\n");
+    ct_frame_icmp_ex(&whole, B, A, 0, 0, 17, 1, payload, sizeof payload, NULL);
+    n = ct_frame_fragment(&whole, 1480, 0x9999, frags, 4);
+    for (size_t i = 0; i < n; i++) {
+        ASSERT_STR_EQ(ct_run(ct, &frags[i], 3, false, T0), "+est+rpl+trk");
+        ASSERT_TRUE(frags[i].pkt.md.ct_reply);
+    }
+    /* The same identification in another zone is another datagram. */
+    ASSERT_STR_EQ(ct_run(ct, &frags[1], 4, false, T0), "+inv+trk");
+
+    /* Fragmented UDP over IPv6. */
+    ct_frame_udp_ex(&whole, A6, B6, 5000, 53, 2000, NULL);
+    n = ct_frame_fragment(&whole, 1432, 7, frags, 4);
+    ASSERT_EQ(n, 2);
+    ASSERT_STR_EQ(ct_pipeline(ct, &frags[0], 3, T0), "+new+trk");
+    ASSERT_STR_EQ(ct_pipeline(ct, &frags[1], 3, T0), "+new+trk");
+    ct_frame_udp(&whole, B6, A6, 53, 5000);
+    ASSERT_STR_EQ(ct_run(ct, &whole, 3, false, T0), "+est+rpl+trk");
+
+    conntrack_get_stats(ct, &stats);
+    ASSERT_EQ(stats.n_fragments, 3 * 2 + 3 + 1 + 2 * 2);
+    ASSERT_EQ(stats.n_invalid, 1);
+    conntrack_destroy(ct);
+}
+
+TEST(fragments_out_of_order_small_overlapping_expired)
+{
+    static uint8_t payload[2992];
+    struct conntrack *ct = conntrack_create();
+    struct ct_frame whole, frags[4], f;
+    uint64_t unknown = coverage_read("conntrack_frag_unknown");
+    uint64_t small = coverage_read("conntrack_frag_too_small");
+    uint64_t overlap = coverage_read("conntrack_frag_overlap");
+    struct ct_ip_opts first = {.frag = IP_MORE_FRAGMENTS};
+    struct ct_ip_opts later = {.frag = 2};
+    size_t n;
+
+    /* A later fragment before the first cannot be judged. */
+    ct_frame_icmp_ex(&whole, A, B, 8, 0, 18, 1, payload, sizeof payload, NULL);
+    n = ct_frame_fragment(&whole, 1480, 1, frags, 4);
+    ASSERT_STR_EQ(ct_pipeline(ct, &frags[1], 3, T0), "+inv+trk");
+    ASSERT_STR_EQ(ct_pipeline(ct, &frags[0], 3, T0), "+new+trk");
+    ASSERT_STR_EQ(ct_pipeline(ct, &frags[2], 3, T0), "+new+trk");
+    ASSERT_STR_EQ(ct_pipeline(ct, &frags[1], 3, T0), "+new+trk");
+    ASSERT_EQ(n, 3);
+
+    /* Small non-last fragments are refused, as by OVS. */
+    ct_frame_udp_ex(&f, A, B, 5000, 53, 16, &first);
+    ASSERT_STR_EQ(ct_pipeline(ct, &f, 3, T0), "+inv+trk");
+    ct_frame_udp_ex(&f, A, B, 5000, 53, 16, &later);
+    ASSERT_STR_EQ(ct_pipeline(ct, &f, 3, T0), "+inv+trk");
+    ASSERT_EQ(coverage_read("conntrack_frag_too_small") - small, 1);
+
+    /* A later fragment that would rewrite the TCP header. */
+    ct_frame_tcp(&whole, A, B, 1000, 80, TCP_SYN, 1, 0, 2000);
+    n = ct_frame_fragment(&whole, 1480, 2, frags, 4);
+    ASSERT_STR_EQ(ct_pipeline(ct, &frags[0], 3, T0), "+new+trk");
+    f = frags[1];
+    f.pkt.base = f.buf;
+    f.buf[14 + 6] = 0;
+    f.buf[14 + 7] = 1; /* Offset 8: inside the TCP header. */
+    f.buf[14 + 10] = f.buf[14 + 11] = 0;
+    uint16_t c = ct_frame_csum2(f.buf + 14, 20, NULL, 0);
+    f.buf[14 + 10] = c >> 8;
+    f.buf[14 + 11] = c;
+    ASSERT_STR_EQ(ct_run(ct, &f, 3, false, T0), "+inv+trk");
+    ASSERT_EQ(coverage_read("conntrack_frag_overlap") - overlap, 1);
+    ASSERT_STR_EQ(ct_run(ct, &frags[1], 3, false, T0), "+new+trk");
+
+    /* A first fragment too short for its transport header. */
+    ct_frame_tcp(&whole, A, B, 1001, 80, TCP_SYN, 1, 0, 2000);
+    ct_frame_fragment(&whole, 1480, 3, frags, 4);
+    frags[0].pkt.size = frags[0].len = 14 + 20 + 16;
+    frags[0].buf[14 + 3] = 36;
+    frags[0].buf[14 + 10] = frags[0].buf[14 + 11] = 0;
+    c = ct_frame_csum2(frags[0].buf + 14, 20, NULL, 0);
+    frags[0].buf[14 + 10] = c >> 8;
+    frags[0].buf[14 + 11] = c;
+    ASSERT_STR_EQ(ct_run(ct, &frags[0], 3, false, T0), "+inv+trk");
+
+    /* 15 seconds after the first fragment, later ones are unknown. */
+    ct_frame_icmp_ex(&whole, A, B, 8, 0, 19, 1, payload, sizeof payload, NULL);
+    ct_frame_fragment(&whole, 1480, 4, frags, 4);
+    ASSERT_STR_EQ(ct_pipeline(ct, &frags[0], 3, T0), "+new+trk");
+    ASSERT_STR_EQ(ct_run(ct, &frags[1], 3, false, T0 + 14999), "+new+trk");
+    ASSERT_STR_EQ(ct_run(ct, &frags[2], 3, false, T0 + 15000), "+inv+trk");
+    /* Out of order, the small last fragment, and this one. */
+    ASSERT_EQ(coverage_read("conntrack_frag_unknown") - unknown, 3);
+    conntrack_run(ct, T0 + 15000);
+    conntrack_destroy(ct);
+}
+
+TEST(fragment_table_is_bounded)
+{
+    static uint8_t payload[2000];
+    struct conntrack *ct = conntrack_create();
+    struct ct_frame whole, frags[2];
+    int i;
+
+    ct_frame_icmp_ex(&whole, A, B, 8, 0, 20, 1, payload, sizeof payload, NULL);
+    for (i = 0; i < 1000; i++) {
+        ct_frame_fragment(&whole, 1480, i, frags, 2);
+        ASSERT_STR_EQ(ct_run(ct, &frags[0], 3, false, T0), "+new+trk");
+    }
+    ct_frame_fragment(&whole, 1480, i, frags, 2);
+    ASSERT_STR_EQ(ct_run(ct, &frags[0], 3, false, T0), "+inv+trk");
+    ASSERT_STR_EQ(ct_run(ct, &frags[1], 3, false, T0), "+inv+trk");
+    /* Once the others expire there is room again. */
+    ASSERT_STR_EQ(ct_run(ct, &frags[0], 3, false, T0 + 15000), "+new+trk");
+    ASSERT_STR_EQ(ct_run(ct, &frags[1], 3, false, T0 + 15000), "+new+trk");
+    conntrack_destroy(ct);
+}
+
+TEST(ipv6_atomic_fragment_is_a_whole_packet)
 {
     struct conntrack *ct = conntrack_create();
-    struct ct_ip_opts first = { .frag = IP_MORE_FRAGMENTS };
-    struct ct_ip_opts later = { .frag = 2 };
-    struct ct_ip_opts df = { .frag = IP_DONT_FRAGMENT };
-    struct ct_stats stats;
-    struct ct_frame f;
+    struct ct_frame whole, frag[1];
 
-    ct_frame_udp_ex(&f, A, B, 5000, 53, 16, &first);
-    ASSERT_STR_EQ(ct_run(ct, &f, 0, true, T0), "+inv+trk");
-    ct_frame_udp_ex(&f, A, B, 5000, 53, 16, &later);
-    ASSERT_STR_EQ(ct_run(ct, &f, 0, true, T0), "+inv+trk");
-    ct_frame_udp_ex(&f, A, B, 5000, 53, 16, &df);
-    ASSERT_STR_EQ(ct_run(ct, &f, 0, true, T0), "+new+trk");
-    conntrack_get_stats(ct, &stats);
-    ASSERT_EQ(stats.n_fragments, 2);
+    /* Offset 0 and no more fragments: "fragmented" into one piece. */
+    ct_frame_udp(&whole, A6, B6, 5000, 53);
+    ASSERT_EQ(ct_frame_fragment(&whole, 1432, 9, frag, 1), 1);
+    ASSERT_STR_EQ(ct_run(ct, &frag[0], 0, true, T0), "+new+trk");
+    ASSERT_TRUE(frag[0].pkt.md.ct_conn != NULL);
+    ct_frame_udp(&whole, B6, A6, 53, 5000);
+    ASSERT_STR_EQ(ct_run(ct, &whole, 0, false, T0), "+est+rpl+trk");
     conntrack_destroy(ct);
 }
 
@@ -1395,7 +1567,7 @@ TEST(fragments_are_invalid)
 static const char *
 run_exact(struct conntrack *ct, const struct ct_frame *f, size_t len)
 {
-    struct ct_exec args = { .zone = 0, .commit = true };
+    struct ct_exec args = {.zone = 0, .commit = true};
     uint8_t *copy = xmalloc(len ? len : 1);
     struct pkt pkt = f->pkt;
     const char *s;
@@ -1413,8 +1585,8 @@ run_exact(struct conntrack *ct, const struct ct_frame *f, size_t len)
 TEST(truncated_and_malformed_headers)
 {
     struct conntrack *ct = conntrack_create();
-    struct ct_ip_opts longer = { .tot_len_delta = 1 };
-    struct ct_ip_opts shorter = { .tot_len_delta = -30 };
+    struct ct_ip_opts longer = {.tot_len_delta = 1};
+    struct ct_ip_opts shorter = {.tot_len_delta = -30};
     struct ct_frame frames[8], f;
     size_t n = 0;
 
@@ -1431,10 +1603,9 @@ TEST(truncated_and_malformed_headers)
         for (size_t len = 0; len < frames[i].len; len++) {
             ASSERT_STR_EQ(run_exact(ct, &frames[i], len), "+inv+trk");
         }
-        ASSERT_STR_CONTAINS(run_exact(ct, &frames[i], frames[i].len),
-                            "+trk");
-        ASSERT_STR_EQ(strstr(run_exact(ct, &frames[i], frames[i].len),
-                             "inv"), NULL);
+        ASSERT_STR_CONTAINS(run_exact(ct, &frames[i], frames[i].len), "+trk");
+        ASSERT_STR_EQ(strstr(run_exact(ct, &frames[i], frames[i].len), "inv"),
+                      NULL);
     }
 
     /* IP length beyond the frame, or shorter than the headers. */
@@ -1510,15 +1681,15 @@ TEST(dump_and_stats_formats)
 
     conntrack_format_stats(ct, NULL, false, T0, &ds);
     ASSERT_STR_EQ(ds_cstr(&ds), "Connections Stats:\n    Total: 6\n"
-                  "  TCP: 2\n  UDP: 1\n  ICMP: 1\n  Other: 1\n");
+                                "  TCP: 2\n  UDP: 1\n  ICMP: 1\n  Other: 1\n");
     ds_clear(&ds);
-    conntrack_format_stats(ct, &(uint16_t) { 3 }, true, T0, &ds);
+    conntrack_format_stats(ct, &(uint16_t){3}, true, T0, &ds);
     ASSERT_STR_EQ(ds_cstr(&ds), "Connections Stats:\n    Total: 6\n"
-                  "  TCP: 2\n    Conn per TCP states:\n"
-                  "\t  [SYN_SENT]=1\n\t  [ESTABLISHED]=1\n"
-                  "  UDP: 1\n  ICMP: 1\n  Other: 1\n");
+                                "  TCP: 2\n    Conn per TCP states:\n"
+                                "\t  [SYN_SENT]=1\n\t  [ESTABLISHED]=1\n"
+                                "  UDP: 1\n  ICMP: 1\n  Other: 1\n");
     ds_clear(&ds);
-    conntrack_format_stats(ct, &(uint16_t) { 4 }, false, T0, &ds);
+    conntrack_format_stats(ct, &(uint16_t){4}, false, T0, &ds);
     ASSERT_STR_EQ(ds_cstr(&ds), "Connections Stats:\n    Total: 0\n");
     ds_clear(&ds);
 
@@ -1545,9 +1716,9 @@ TEST(dump_and_stats_formats)
     ds_clear(&ds);
     /* Past its deadline an entry disappears from views; the timeout never
      * goes negative before that. */
-    conntrack_dump(ct, &(uint16_t) { 3 }, false, true, T0 + 29999, &ds);
+    conntrack_dump(ct, &(uint16_t){3}, false, true, T0 + 29999, &ds);
     ASSERT_STR_CONTAINS(ds_cstr(&ds), "sport=80,dport=1000),zone=3,"
-                        "timeout=0,mark=1");
+                                      "timeout=0,mark=1");
     ds_clear(&ds);
     conntrack_dump(ct, NULL, false, false, T0 + 60000, &ds);
     ASSERT_STR_EQ(ds_cstr(&ds), "");
@@ -1558,7 +1729,7 @@ TEST(dump_and_stats_formats)
 TEST(batch_and_clear)
 {
     struct conntrack *ct = conntrack_create();
-    struct ct_exec args = { .zone = 4, .commit = true };
+    struct ct_exec args = {.zone = 4, .commit = true};
     struct ct_frame f[3];
     struct pkt_batch batch;
 
@@ -1613,16 +1784,16 @@ TEST(sweep_is_incremental)
 
 /* A trivially correct model of UDP tracking: a list of connections. */
 struct model_conn {
-    uint16_t zone;             /* Zone. */
-    int src, dst;              /* Original direction: host indexes. */
-    int state;                 /* 0 first, 1 multiple, 2 bidir. */
-    long long expiration;      /* Msec. */
+    uint16_t zone;        /* Zone. */
+    int src, dst;         /* Original direction: host indexes. */
+    int state;            /* 0 first, 1 multiple, 2 bidir. */
+    long long expiration; /* Msec. */
 };
 
 TEST(udp_oracle_random_traffic)
 {
-    static const char *hosts[] = { "10.0.0.1", "10.0.0.2", "10.0.0.3" };
-    static const long long timeouts[] = { 60000, 60000, 30000 };
+    static const char *hosts[] = {"10.0.0.1", "10.0.0.2", "10.0.0.3"};
+    static const long long timeouts[] = {60000, 60000, 30000};
     struct model_conn model[64];
     size_t n_model = 0;
     struct conntrack *ct = conntrack_create();
@@ -1656,9 +1827,9 @@ TEST(udp_oracle_random_traffic)
         for (size_t i = 0; i < n_model; i++) {
             struct model_conn *m = &model[i];
 
-            if (m->zone == zone && now < m->expiration
-                && ((m->src == src && m->dst == dst)
-                    || (m->src == dst && m->dst == src))) {
+            if (m->zone == zone && now < m->expiration &&
+                ((m->src == src && m->dst == dst) ||
+                 (m->src == dst && m->dst == src))) {
                 mc = m;
                 reply = m->src != src;
                 break;
@@ -1681,9 +1852,9 @@ TEST(udp_oracle_random_traffic)
 
             for (size_t i = 0; i < n_model; i++) {
                 struct model_conn *m = &model[i];
-                bool same = (m->zone == zone
-                             && ((m->src == src && m->dst == dst)
-                                 || (m->src == dst && m->dst == src)));
+                bool same =
+                    (m->zone == zone && ((m->src == src && m->dst == dst) ||
+                                         (m->src == dst && m->dst == src)));
 
                 if (!same) {
                     model[j++] = *m;
@@ -1692,7 +1863,7 @@ TEST(udp_oracle_random_traffic)
             }
             n_model = j;
             if (live < 16) {
-                model[n_model++] = (struct model_conn) {
+                model[n_model++] = (struct model_conn){
                     zone, src, dst, 0, now + timeouts[0],
                 };
             }
@@ -1705,17 +1876,17 @@ TEST(udp_oracle_random_traffic)
 }
 
 struct thread_arg {
-    struct conntrack *ct;      /* Shared tracker. */
-    int id;                    /* Thread number. */
-    int n_est;                 /* Established verdicts seen. */
+    struct conntrack *ct; /* Shared tracker. */
+    int id;               /* Thread number. */
+    int n_est;            /* Established verdicts seen. */
 };
 
 static void *
 traffic_thread(void *arg_)
 {
     struct thread_arg *arg = arg_;
-    struct ct_exec commit = { .zone = arg->id % 2, .commit = true };
-    struct ct_exec no_commit = { .zone = arg->id % 2 };
+    struct ct_exec commit = {.zone = arg->id % 2, .commit = true};
+    struct ct_exec no_commit = {.zone = arg->id % 2};
     char src[32];
     struct ct_frame f;
 
@@ -1728,8 +1899,8 @@ traffic_thread(void *arg_)
         conntrack_execute(arg->ct, &f.pkt, &f.flow, &commit, T0 + i);
         ct_frame_udp(&f, B, src, 53, port);
         conntrack_execute(arg->ct, &f.pkt, &f.flow, &no_commit, T0 + i);
-        if (f.pkt.md.ct_state
-            == (CS_TRACKED | CS_ESTABLISHED | CS_REPLY_DIR)) {
+        if (f.pkt.md.ct_state ==
+            (CS_TRACKED | CS_ESTABLISHED | CS_REPLY_DIR)) {
             arg->n_est++;
         }
     }
@@ -1748,7 +1919,7 @@ control_thread(void *arg_)
         conntrack_dump(arg->ct, NULL, true, true, T0, &ds);
         ds_destroy(&ds);
         if (i % 50 == 49) {
-            conntrack_flush(arg->ct, &(uint16_t) { 1 });
+            conntrack_flush(arg->ct, &(uint16_t){1});
         }
     }
     return NULL;
@@ -1761,7 +1932,7 @@ TEST(threads_share_the_table)
     pthread_t threads[5];
 
     for (int i = 0; i < 5; i++) {
-        args[i] = (struct thread_arg) { ct, i, 0 };
+        args[i] = (struct thread_arg){ct, i, 0};
         pthread_create(&threads[i], NULL,
                        i < 4 ? traffic_thread : control_thread, &args[i]);
     }
@@ -1776,4 +1947,174 @@ TEST(threads_share_the_table)
     conntrack_flush(ct, NULL);
     ASSERT_EQ(conntrack_count(ct), 0);
     conntrack_destroy(ct);
+}
+
+struct churn_arg {
+    struct conntrack *ct; /* Shared tracker. */
+    _Atomic bool done;    /* The writer has finished. */
+    int id;               /* Reader number. */
+    long n_lookups;       /* Lookups a reader made. */
+    long n_misses;        /* Lookups that did not find the entry. */
+};
+
+static void *
+churn_reader(void *arg_)
+{
+    struct churn_arg *arg = arg_;
+    struct ct_exec lookup = {.zone = 0};
+    struct ct_frame f;
+    char src[32];
+
+    while (!atomic_load(&arg->done)) {
+        for (int i = 0; i < 10; i++) {
+            snprintf(src, sizeof src, "10.7.%d.%d", arg->id, i);
+            ct_frame_udp(&f, B, src, 53, 1000);
+            conntrack_execute(arg->ct, &f.pkt, &f.flow, &lookup, T0);
+            arg->n_lookups++;
+            if (f.pkt.md.ct_state !=
+                (CS_TRACKED | CS_ESTABLISHED | CS_REPLY_DIR)) {
+                arg->n_misses++;
+            }
+        }
+    }
+    return NULL;
+}
+
+/* Readers of established connections must never miss them while another
+ * thread makes the table grow (moving every entry) and recycles entries
+ * by the tens of thousands. */
+TEST(lookups_survive_resizes_and_recycling)
+{
+    struct conntrack *ct = conntrack_create();
+    struct ct_exec commit = {.zone = 0, .commit = true};
+    struct ct_exec churn = {.zone = 1, .commit = true};
+    struct churn_arg args[2];
+    pthread_t readers[2];
+    struct ct_frame f;
+    char src[32];
+
+    for (int r = 0; r < 2; r++) {
+        for (int i = 0; i < 10; i++) {
+            snprintf(src, sizeof src, "10.7.%d.%d", r, i);
+            ct_frame_udp(&f, src, B, 1000, 53);
+            conntrack_execute(ct, &f.pkt, &f.flow, &commit, T0);
+        }
+        args[r] = (struct churn_arg){.ct = ct, .id = r};
+        atomic_init(&args[r].done, false);
+        pthread_create(&readers[r], NULL, churn_reader, &args[r]);
+    }
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < 30000; i++) {
+            snprintf(src, sizeof src, "10.%d.%d.%d", 100 + round, i >> 8,
+                     i & 255);
+            ct_frame_udp(&f, src, B, 2000, 53);
+            conntrack_execute(ct, &f.pkt, &f.flow, &churn, T0);
+        }
+        ASSERT_EQ(conntrack_flush(ct, &(uint16_t){1}), 30000);
+    }
+    for (int r = 0; r < 2; r++) {
+        atomic_store(&args[r].done, true);
+        pthread_join(readers[r], NULL);
+        ASSERT_GT(args[r].n_lookups, 0);
+        ASSERT_EQ(args[r].n_misses, 0);
+    }
+    ASSERT_EQ(conntrack_count(ct), 20);
+    ASSERT_GT(conntrack_memory(ct), 30000 * sizeof(struct ct_conn));
+    conntrack_destroy(ct);
+}
+
+struct recycle_arg {
+    struct ct_table *table;   /* Shared table. */
+    const struct ct_key *key; /* Key to look up. */
+    uint32_t hash;            /* Its hash. */
+    _Atomic bool done;        /* The writer has finished. */
+    long n_lookups;           /* Lookups made. */
+    long n_misses;            /* Lookups that did not find the key. */
+};
+
+static void *
+recycle_reader(void *arg_)
+{
+    struct recycle_arg *arg = arg_;
+
+    while (!atomic_load(&arg->done)) {
+        struct ct_conn *c;
+        bool reply;
+
+        c = ct_table_lookup(arg->table, arg->key, arg->hash, T0, &reply);
+        arg->n_lookups++;
+        if (c) {
+            pthread_spin_unlock(&c->lock);
+        } else {
+            arg->n_misses++;
+        }
+    }
+    return NULL;
+}
+
+/* Fills the locked fresh entry C as a connection with KEY, live until far
+ * in the future, and unlocks it. */
+static void
+fill_entry(struct ct_conn *c, const struct ct_key *key)
+{
+    c->key = *key;
+    c->rev_key = *key;
+    ct_key_reverse(&c->rev_key);
+    atomic_store(&c->expiration, LLONG_MAX);
+    pthread_spin_unlock(&c->lock);
+}
+
+/* The reader's key sits at the end of a chain of entries that the writer
+ * keeps moving to another chain of the same stripe (remove, reuse for
+ * another key, insert): a reader standing on one of them is led into the
+ * other chain, and must notice and walk again rather than miss. */
+TEST(table_lookup_never_misses_under_recycling)
+{
+    enum { N_CHURN = 30 };
+    struct ct_table *t = ct_table_create();
+    /* One stripe (high bits); with 16 buckets, hash_k and hash_b1 share a
+     * bucket and hash_b2 is another. */
+    uint32_t hash_k = 0x5a000003, hash_b1 = 0x5a000103;
+    uint32_t hash_b2 = 0x5a000007;
+    unsigned int stripe = ct_table_stripe(hash_k);
+    struct ct_key key = {.dl_type = htons(ETH_TYPE_IP), .nw_proto = 17};
+    struct ct_key junk = key;
+    struct recycle_arg arg = {.table = t, .key = &key, .hash = hash_k};
+    struct ct_conn *k, *churn[N_CHURN];
+    pthread_t reader;
+
+    ASSERT_EQ(ct_table_stripe(hash_b1), stripe);
+    ASSERT_EQ(ct_table_stripe(hash_b2), stripe);
+    key.src.port = htons(1);
+    key.dst.port = htons(2);
+    k = ct_table_alloc(t);
+    fill_entry(k, &key);
+    ct_table_lock_stripe(t, stripe);
+    ct_table_insert(t, k, hash_k);
+    for (int i = 0; i < N_CHURN; i++) {
+        churn[i] = ct_table_alloc(t);
+        junk.src.port = htons(100 + i);
+        fill_entry(churn[i], &junk);
+        ct_table_insert(t, churn[i], hash_b1);
+    }
+    ct_table_unlock_stripe(t, stripe);
+
+    atomic_init(&arg.done, false);
+    pthread_create(&reader, NULL, recycle_reader, &arg);
+    for (int i = 0; i < 1000000; i++) {
+        int j = i % N_CHURN;
+
+        ct_table_lock_stripe(t, stripe);
+        ASSERT_TRUE(ct_table_remove(t, churn[j], false, T0));
+        churn[j] = ct_table_alloc(t);
+        junk.src.port = htons(1000 + i % 50000);
+        fill_entry(churn[j], &junk);
+        ct_table_insert(t, churn[j], (i / N_CHURN) % 2 ? hash_b1 : hash_b2);
+        ct_table_unlock_stripe(t, stripe);
+    }
+    atomic_store(&arg.done, true);
+    pthread_join(reader, NULL);
+    ASSERT_GT(arg.n_lookups, 1000);
+    ASSERT_EQ(arg.n_misses, 0);
+    ct_table_destroy(t);
 }
