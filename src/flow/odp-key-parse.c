@@ -153,8 +153,8 @@ scan_u32(const char **sp, uint32_t *v, uint32_t *m)
     return true;
 }
 
-static bool
-scan_ipv4_addr(const char **sp, be32 *ip)
+bool
+odp_scan_ipv4(const char **sp, be32 *ip)
 {
     const char *s = *sp;
     size_t n = strspn(s, "0123456789.");
@@ -177,15 +177,15 @@ scan_ipv4_addr(const char **sp, be32 *ip)
 static bool
 scan_ipv4(const char **sp, be32 *v, be32 *m)
 {
-    if (!scan_ipv4_addr(sp, v)) {
+    if (!odp_scan_ipv4(sp, v)) {
         return false;
     }
     *m = UINT32_MAX;
-    return !scan_slash(sp) || scan_ipv4_addr(sp, m);
+    return !scan_slash(sp) || odp_scan_ipv4(sp, m);
 }
 
-static bool
-scan_in6_addr(const char **sp, struct in6_addr *ip)
+bool
+odp_scan_ipv6(const char **sp, struct in6_addr *ip)
 {
     const char *s = *sp;
     size_t n = strspn(s, "0123456789abcdefABCDEF:.");
@@ -206,15 +206,23 @@ scan_in6_addr(const char **sp, struct in6_addr *ip)
 static bool
 scan_in6(const char **sp, struct in6_addr *v, struct in6_addr *m)
 {
-    if (!scan_in6_addr(sp, v)) {
+    if (!odp_scan_ipv6(sp, v)) {
         return false;
     }
     memset(m, 0xff, sizeof *m);
-    return !scan_slash(sp) || scan_in6_addr(sp, m);
+    return !scan_slash(sp) || odp_scan_ipv6(sp, m);
 }
 
-static bool
-scan_mac_addr(const char **sp, struct eth_addr *ea)
+static int
+hex_digit(char c)
+{
+    return (c >= '0' && c <= '9' ? c - '0'
+            : c >= 'a' && c <= 'f' ? c - 'a' + 10
+            : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1);
+}
+
+bool
+odp_scan_mac(const char **sp, struct eth_addr *ea)
 {
     const char *s = *sp;
 
@@ -224,14 +232,15 @@ scan_mac_addr(const char **sp, struct eth_addr *ea)
         if (i && *s++ != ':') {
             return false;
         }
-        hi = s[0];
-        lo = s[1];
-        if (!hi || !lo || !strchr("0123456789abcdefABCDEF", hi)
-            || !strchr("0123456789abcdefABCDEF", lo)) {
+        hi = hex_digit(s[0]);
+        if (hi < 0) {
             return false;
         }
-        char pair[3] = { (char) hi, (char) lo, '\0' };
-        ea->ea[i] = strtoul(pair, NULL, 16);
+        lo = hex_digit(s[1]);
+        if (lo < 0) {
+            return false;
+        }
+        ea->ea[i] = hi * 16 + lo;
         s += 2;
     }
     *sp = s;
@@ -241,11 +250,11 @@ scan_mac_addr(const char **sp, struct eth_addr *ea)
 static bool
 scan_mac(const char **sp, struct eth_addr *v, struct eth_addr *m)
 {
-    if (!scan_mac_addr(sp, v)) {
+    if (!odp_scan_mac(sp, v)) {
         return false;
     }
     *m = eth_addr_broadcast;
-    return !scan_slash(sp) || scan_mac_addr(sp, m);
+    return !scan_slash(sp) || odp_scan_mac(sp, m);
 }
 
 static bool
@@ -347,8 +356,8 @@ scan_flags(const char **sp, odp_flag_name_func *name, uint32_t allowed,
 
 /* Parses a 128-bit value in hex ("0x" and up to 32 digits) or decimal (up
  * to 64 bits) into V, V[0] being the low 64 bits. */
-static bool
-scan_u128(const char **sp, uint64_t v[2])
+bool
+odp_scan_u128(const char **sp, uint64_t v[2])
 {
     const char *s = *sp;
 
@@ -491,8 +500,8 @@ parse_fields(const char *name, const char **sp, struct parse_ctx *pc,
     } else if (!strcmp(name, "ct_label")) {
         uint64_t mk[2] = { UINT64_MAX, UINT64_MAX };
 
-        if (!scan_u128(sp, f->ct_label)
-            || (scan_slash(sp) && !scan_u128(sp, mk))
+        if (!odp_scan_u128(sp, f->ct_label)
+            || (scan_slash(sp) && !odp_scan_u128(sp, mk))
             || !odp_match(sp, ")")) {
             return field_error(name, *sp);
         }
@@ -715,13 +724,22 @@ parse_attr_name(const char **sp, char *name, size_t size)
 }
 
 /* Parses a list of attributes at VLAN nesting level LEVEL, up to the end
- * of the string (LEVEL 0) or the closing parenthesis of encap(). */
+ * of the string (LEVEL 0) or the closing parenthesis of encap().  Stores
+ * in *NONEMPTY whether the list had any attribute.
+ *
+ * "eth_type(T),vlan(...),encap(...)" at level N is the VLAN header N with
+ * TPID T.  As the printer shows a frame whose VLAN header was cut short
+ * (dl_type is a VLAN type, vlans[N] is zero) as "eth_type(T),encap()",
+ * an empty encap() after a zero TCI means that; a vlan() without encap()
+ * is taken as if followed by an empty encap(). */
 static char *
-parse_level(const char **sp, struct parse_ctx *pc, int level)
+parse_level(const char **sp, struct parse_ctx *pc, int level, bool *nonempty)
 {
     struct level_state ls;
+    bool inner_nonempty = false;
 
     memset(&ls, 0, sizeof ls);
+    *nonempty = false;
     for (;;) {
         char name[32];
         char *error;
@@ -744,13 +762,14 @@ parse_level(const char **sp, struct parse_ctx *pc, int level)
         if (error) {
             return error;
         }
+        *nonempty = true;
         if (!strcmp(name, "encap")) {
             if (level >= FLOW_MAX_VLAN_HEADERS) {
                 return xasprintf("encap: more than %d VLAN headers",
                                  FLOW_MAX_VLAN_HEADERS);
             }
             ls.have_encap = true;
-            error = parse_level(sp, pc, level + 1);
+            error = parse_level(sp, pc, level + 1, &inner_nonempty);
         } else {
             error = parse_fields(name, sp, pc, &ls);
         }
@@ -764,13 +783,14 @@ parse_level(const char **sp, struct parse_ctx *pc, int level)
             return xasprintf("vlan: more than %d VLAN headers",
                              FLOW_MAX_VLAN_HEADERS);
         }
-        pc->f->vlans[level].tpid = ls.eth_type;
-        pc->m->vlans[level].tpid = ls.eth_type_mask;
-        pc->f->vlans[level].tci = ls.tci;
         pc->m->vlans[level].tci = ls.tci_mask;
-        if (!ls.have_encap) {
+        if (!ls.tci && !inner_nonempty) {
             pc->f->dl_type = ls.eth_type;
             pc->m->dl_type = ls.eth_type_mask;
+        } else {
+            pc->f->vlans[level].tpid = ls.eth_type;
+            pc->m->vlans[level].tpid = ls.eth_type_mask;
+            pc->f->vlans[level].tci = ls.tci;
         }
     } else if (ls.have_eth_type) {
         pc->f->dl_type = ls.eth_type;
@@ -793,7 +813,9 @@ odp_flow_parse(const char *s, struct flow *flow, struct flow_wildcards *wc)
         f.dl_type = htons(ODP_DL_TYPE_NONE);
     }
 
-    error = parse_level(&s, &pc, 0);
+    bool nonempty;
+
+    error = parse_level(&s, &pc, 0, &nonempty);
     if (error) {
         return error;
     }

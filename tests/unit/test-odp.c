@@ -242,6 +242,11 @@ TEST(key_masked_forms)
                "recirc_id(0),in_port(2),eth(),eth_type(0x88a8),vlan(vid=100),"
                "encap(eth_type(0x8100),vlan(vid=3),encap(eth_type(0x0800),"
                "ipv4(frag=no)))");
+    /* A VLAN header cut short, and a vlan() without encap(). */
+    ASSERT_KEY("in_port(2),eth(),eth_type(0x8100),encap()",
+               "in_port(2),eth(),eth_type(0x8100),encap()");
+    ASSERT_KEY("in_port(2),eth(),eth_type(0x8100),vlan(pcp=5)",
+               "in_port(2),eth(),eth_type(0x8100),vlan(pcp=5),encap()");
     /* A mask on the Ethertype of a frame that has none. */
     ASSERT_KEY("recirc_id(0),in_port(3),eth(),eth_type(0/0xffff)",
                "recirc_id(0),in_port(3),eth(),eth_type(0/0xffff)");
