@@ -69,6 +69,7 @@ odp_token(const char *s)
 struct parse_ctx {
     struct flow *f;          /* Key being filled. */
     struct flow *m;          /* Its mask. */
+    bool masked;             /* The caller wants the mask. */
     struct okey_tun tun;     /* Tunnel attribute, if any. */
     struct okey_tun tun_mask;
     bool have_tun;
@@ -442,6 +443,9 @@ parse_tunnel(const char **sp, struct okey_tun *k, struct okey_tun *m)
                   && odp_match(sp, ")"));
             k->flags = flags & (OTNL_DF | OTNL_CSUM | OTNL_OAM);
             m->flags = mask & (OTNL_DF | OTNL_CSUM | OTNL_OAM);
+            /* The key flag stands for the tunnel ID's presence. */
+            k->has_id |= (flags & OTNL_KEY) != 0;
+            m->has_id |= (mask & OTNL_KEY) != 0;
         } else {
             ok = false;
         }
@@ -783,6 +787,11 @@ parse_level(const char **sp, struct parse_ctx *pc, int level, bool *nonempty)
             return xasprintf("vlan: more than %d VLAN headers",
                              FLOW_MAX_VLAN_HEADERS);
         }
+        /* A TCI under an all-zero mask does not print, so it is dropped
+         * here too: the key's text then reads back the same. */
+        if (pc->masked && !ls.tci_mask) {
+            ls.tci = 0;
+        }
         pc->m->vlans[level].tci = ls.tci_mask;
         if (!ls.tci && !inner_nonempty) {
             pc->f->dl_type = ls.eth_type;
@@ -803,7 +812,7 @@ char *
 odp_flow_parse(const char *s, struct flow *flow, struct flow_wildcards *wc)
 {
     struct flow f, m;
-    struct parse_ctx pc = { .f = &f, .m = &m };
+    struct parse_ctx pc = { .f = &f, .m = &m, .masked = wc != NULL };
     char *error;
 
     memset(&f, 0, sizeof f);
@@ -822,6 +831,26 @@ odp_flow_parse(const char *s, struct flow *flow, struct flow_wildcards *wc)
     if (pc.have_tun) {
         odp_key_put_tun(&pc.tun, &f.tunnel);
         odp_key_put_tun(&pc.tun_mask, &m.tunnel);
+    }
+    if (wc) {
+        /* The values of these fields decide which attributes a key has,
+         * even where their own attribute does not print because the mask
+         * is zero; zero them then, so that printing and parsing agree. */
+        if (!m.dl_type) {
+            f.dl_type = 0;
+        }
+        if (!m.nw_proto) {
+            f.nw_proto = 0;
+        }
+        if (!m.nw_frag) {
+            f.nw_frag = 0;
+        }
+        if (!m.tunnel.ip_src) {
+            f.tunnel.ip_src = 0;
+        }
+        if (!m.tunnel.ip_dst) {
+            f.tunnel.ip_dst = 0;
+        }
     }
     *flow = f;
     if (wc) {
