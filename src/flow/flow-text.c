@@ -478,12 +478,49 @@ const char *
 flow_tun_flag_to_string(uint32_t bit)
 {
     switch (bit) {
-    case FLOW_TNL_F_DONT_FRAGMENT: return "df";
-    case FLOW_TNL_F_CSUM: return "csum";
-    case FLOW_TNL_F_KEY: return "key";
-    case FLOW_TNL_F_OAM: return "oam";
+    case OVS_TNL_F_OAM: return "oam";
+    case OVS_TNL_F_DONT_FRAGMENT: return "df";
+    case OVS_TNL_F_CSUM: return "csum";
+    case OVS_TNL_F_KEY: return "key";
     default: return NULL;
     }
+}
+
+/* Tunnel flag bits of struct flow and their OVS numbers. */
+static const struct {
+    uint16_t ours;  /* FLOW_TNL_F_* bit. */
+    uint16_t ovs;   /* OVS_TNL_F_* bit. */
+} tnl_flag_map[] = {
+    { FLOW_TNL_F_OAM, OVS_TNL_F_OAM },
+    { FLOW_TNL_F_DONT_FRAGMENT, OVS_TNL_F_DONT_FRAGMENT },
+    { FLOW_TNL_F_CSUM, OVS_TNL_F_CSUM },
+    { FLOW_TNL_F_KEY, OVS_TNL_F_KEY },
+};
+
+uint16_t
+flow_tnl_flags_to_ovs(uint16_t flags)
+{
+    uint16_t out = 0;
+
+    for (size_t i = 0; i < ARRAY_SIZE(tnl_flag_map); i++) {
+        if (flags & tnl_flag_map[i].ours) {
+            out |= tnl_flag_map[i].ovs;
+        }
+    }
+    return out;
+}
+
+uint16_t
+flow_tnl_flags_from_ovs(uint16_t flags)
+{
+    uint16_t out = 0;
+
+    for (size_t i = 0; i < ARRAY_SIZE(tnl_flag_map); i++) {
+        if (flags & tnl_flag_map[i].ovs) {
+            out |= tnl_flag_map[i].ours;
+        }
+    }
+    return out;
 }
 
 /* Scans a C integer ("%i": decimal, 0x hex or 0 octal) at *SP. */

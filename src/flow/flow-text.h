@@ -78,7 +78,21 @@ void flow_format_eth_masked(struct eth_addr eth, const struct eth_addr *mask,
  * value without leading zeros, or "0" when all bytes are zero. */
 void flow_put_hex(struct ds *, const void *buf, size_t n);
 
-/* Names of single flag bits, or NULL for a bit without a name. */
+/* Tunnel flags in OVS's numbering, which flag text and numeric
+ * "tun_flags=0x1/0x1" values use (struct flow numbers them differently):
+ * oam 0x1, df 0x2, csum 0x4, key 0x8. */
+#define OVS_TNL_F_OAM 0x1
+#define OVS_TNL_F_DONT_FRAGMENT 0x2
+#define OVS_TNL_F_CSUM 0x4
+#define OVS_TNL_F_KEY 0x8
+#define OVS_TNL_F_MASK 0xf
+
+/* Converts struct flow tunnel flags to OVS's numbering and back. */
+uint16_t flow_tnl_flags_to_ovs(uint16_t flags);
+uint16_t flow_tnl_flags_from_ovs(uint16_t flags);
+
+/* Names of single flag bits, or NULL for a bit without a name (tunnel
+ * flags in OVS's numbering). */
 const char *flow_ct_state_to_string(uint32_t bit);
 const char *flow_tcp_flag_to_string(uint32_t bit);
 const char *flow_tun_flag_to_string(uint32_t bit);

@@ -13,9 +13,6 @@
 #include "lib/hash.h"
 #include "lib/util.h"
 
-#define IPPROTO_IGMP_ 2
-#define FLOW_TNL_F_MASK (FLOW_TNL_F_DONT_FRAGMENT | FLOW_TNL_F_CSUM         \
-                         | FLOW_TNL_F_KEY | FLOW_TNL_F_OAM)
 #define OFP_DEFAULT_PRIORITY_ 0x8000
 
 /* Sets every meaningful bit of WC, leaving struct flow's padding
@@ -243,10 +240,11 @@ format_flow_tunnel(struct ds *s, const struct match *match)
     if (m->ip_ttl) {
         ds_put_format(s, "tun_ttl=%" PRIu8 ",", t->ip_ttl);
     }
-    if (m->flags & FLOW_TNL_F_MASK) {
+    if (flow_tnl_flags_to_ovs(m->flags)) {
         flow_format_flags_masked(s, "tun_flags", flow_tun_flag_to_string,
-                                 t->flags & FLOW_TNL_F_MASK,
-                                 m->flags & FLOW_TNL_F_MASK, FLOW_TNL_F_MASK);
+                                 flow_tnl_flags_to_ovs(t->flags),
+                                 flow_tnl_flags_to_ovs(m->flags),
+                                 OVS_TNL_F_MASK);
         ds_put_char(s, ',');
     }
 }
@@ -285,9 +283,9 @@ format_shorthand(struct ds *s, const struct flow *f, const struct flow *m,
     }
     *skip_type = true;
     if (dl_type == htons(ETH_TYPE_IP)) {
+        /* IPv4 protocols with a shorthand (proto, name). */
         static const struct { uint8_t proto; const char *name; } v4[] = {
-            { IPPROTO_ICMP_, "icmp" }, { IPPROTO_IGMP_, "igmp" },
-            { IPPROTO_TCP_, "tcp" }, { IPPROTO_UDP_, "udp" },
+            { IPPROTO_ICMP_, "icmp" }, { IPPROTO_TCP_, "tcp" }, { IPPROTO_UDP_, "udp" },
             { IPPROTO_SCTP_, "sctp" },
         };
 
@@ -302,6 +300,7 @@ format_shorthand(struct ds *s, const struct flow *f, const struct flow *m,
         }
         ds_put_cstr(s, "ip,");
     } else if (dl_type == htons(ETH_TYPE_IPV6)) {
+        /* IPv6 protocols with a shorthand (proto, name). */
         static const struct { uint8_t proto; const char *name; } v6[] = {
             { IPPROTO_ICMPV6_, "icmp6" }, { IPPROTO_TCP_, "tcp6" },
             { IPPROTO_UDP_, "udp6" }, { IPPROTO_SCTP_, "sctp6" },
@@ -434,9 +433,6 @@ format_l3_l4(struct ds *s, const struct flow *f, const struct flow *m,
     if (dl_type == htons(ETH_TYPE_IP) && f->nw_proto == IPPROTO_ICMP_) {
         format_be16_masked(s, "icmp_type", f->tp_src, m->tp_src);
         format_be16_masked(s, "icmp_code", f->tp_dst, m->tp_dst);
-    } else if (dl_type == htons(ETH_TYPE_IP) && f->nw_proto == IPPROTO_IGMP_) {
-        format_be16_masked(s, "igmp_type", f->tp_src, m->tp_src);
-        format_be16_masked(s, "igmp_code", f->tp_dst, m->tp_dst);
     } else if (dl_type == htons(ETH_TYPE_IPV6)
                && f->nw_proto == IPPROTO_ICMPV6_) {
         format_be16_masked(s, "icmp_type", f->tp_src, m->tp_src);
@@ -503,6 +499,13 @@ match_format(const struct match *match, const struct ofp_port_map *port_map,
         format_be16_masked(s, "ct_tp_dst", f->ct_tp_dst, m->ct_tp_dst);
     }
 
+    /* OVS shows the (Ethernet) packet type of a match on recirc_id, a
+     * datapath-flow field, whenever the match has an Ethernet field. */
+    if (m->recirc_id && (m->dl_type || m->vlans[0].tci
+                         || !eth_addr_is_zero(m->dl_src)
+                         || !eth_addr_is_zero(m->dl_dst))) {
+        ds_put_cstr(s, "eth,");
+    }
     format_shorthand(s, f, m, &skip_type, &skip_proto);
 
     for (int i = 0; i < FLOW_N_REGS; i++) {

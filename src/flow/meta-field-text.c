@@ -16,7 +16,7 @@
 
 COVERAGE_DEFINE(mf_parse_error);
 
-#define TNL_PUB_F_MASK FLOW_TNL_F_OAM
+#define TNL_PUB_F_MASK OVS_TNL_F_OAM
 
 static char *
 mf_from_integer_string(const struct mf_field *mf, const char *s,
@@ -50,10 +50,11 @@ syntax_error:
     return xasprintf("%s: bad syntax for %s %s", s, mf->name, err_str);
 }
 
+/* The ip_frag keywords, in OVS's order (the first match wins both ways). */
 static const struct frag_handling {
-    const char *name;
-    uint8_t mask;
-    uint8_t value;
+    const char *name;  /* Keyword, e.g. "first". */
+    uint8_t mask;      /* FLOW_NW_FRAG_* bits it matches on. */
+    uint8_t value;     /* Their required values. */
 } all_frags[] = {
 #define A FLOW_NW_FRAG_ANY
 #define L FLOW_NW_FRAG_LATER

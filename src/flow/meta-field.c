@@ -11,10 +11,12 @@
 
 #include <string.h>
 
+#include "flow/flow-text.h"
 #include "flow/port-map.h"
 #include "lib/util.h"
 
-/* Public tunnel flags, the only ones a match or set_field may touch. */
+/* Public tunnel flags, the only ones a match or set_field may touch, in
+ * struct flow's numbering; field values use OVS's (flow-text.h). */
 #define TNL_PUB_F_MASK FLOW_TNL_F_OAM
 
 #define IPV6_LABEL_MASK 0x000fffff
@@ -263,7 +265,8 @@ mf_get_value(const struct mf_field *mf, const struct flow *flow,
         value->be32 = flow->tunnel.ip_dst;
         break;
     case MFF_TUN_FLAGS:
-        value->be16 = htons(flow->tunnel.flags & TNL_PUB_F_MASK);
+        value->be16 = htons(flow_tnl_flags_to_ovs(flow->tunnel.flags
+                                                  & TNL_PUB_F_MASK));
         break;
     case MFF_TUN_TTL:
         value->u8 = flow->tunnel.ip_ttl;
@@ -470,7 +473,8 @@ mf_set_flow_value(const struct mf_field *mf, const union mf_value *value,
         break;
     case MFF_TUN_FLAGS:
         flow->tunnel.flags = (flow->tunnel.flags & ~TNL_PUB_F_MASK)
-                             | (ntohs(value->be16) & TNL_PUB_F_MASK);
+                             | (flow_tnl_flags_from_ovs(ntohs(value->be16))
+                                & TNL_PUB_F_MASK);
         break;
     case MFF_TUN_TTL:
         flow->tunnel.ip_ttl = value->u8;
@@ -802,8 +806,9 @@ mf_set_value(const struct mf_field *mf, const union mf_value *value,
         match->wc.masks.ipv6_label = htonl(UINT32_MAX);
         return;
     case MFF_TCP_FLAGS:
-        match->flow.tcp_flags = value->be16;
-        match->wc.masks.tcp_flags = htons(UINT16_MAX);
+        /* Only the 12 flag bits exist; an exact match masks just those. */
+        match->flow.tcp_flags = value->be16 & htons(0x0fff);
+        match->wc.masks.tcp_flags = htons(0x0fff);
         return;
     default:
         break;
@@ -833,10 +838,13 @@ mf_set(const struct mf_field *mf, const union mf_value *value,
         m.u8 &= FLOW_NW_FRAG_MASK;
         break;
     case MFF_TUN_FLAGS:
-        m.be16 &= htons(TNL_PUB_F_MASK);
+        m.be16 &= htons(OVS_TNL_F_OAM);
         break;
     case MFF_CT_STATE:
         m.be32 &= htonl(UINT16_MAX);
+        break;
+    case MFF_TCP_FLAGS:
+        m.be16 &= htons(0x0fff);
         break;
     case MFF_IPV6_LABEL:
         if ((m.be32 & htonl(IPV6_LABEL_MASK)) == htonl(IPV6_LABEL_MASK)) {
@@ -1021,7 +1029,7 @@ mf_is_value_valid(const struct mf_field *mf, const union mf_value *value)
     case MFF_IPV6_LABEL:
         return !(value->be32 & ~htonl(IPV6_LABEL_MASK));
     case MFF_TUN_FLAGS:
-        return !(value->be16 & ~htons(TNL_PUB_F_MASK));
+        return !(value->be16 & ~htons(OVS_TNL_F_OAM));
     case MFF_CT_STATE:
         return !(value->be32 & ~htonl(0xff));
     default:

@@ -66,23 +66,40 @@ struct ofp_flow_mod {
 
 /* Parses S as a flow for COMMAND, as `ovs-ofctl add-flow/mod-flows/
  * del-flows` do.  Fields of dump-flows output (duration=, n_packets=,
- * n_bytes=, idle_age=, hard_age=) are accepted and ignored.  On success
+ * n_bytes=, idle_age=, hard_age=) are accepted and ignored, so a whole
+ * dump-flows line is valid input.  Keywords per command are OVS's: ADD
+ * and MODIFY need "actions=" (everything after the first "action...=");
+ * timeouts, flags and priority go with ADD/MODIFY (priority also with
+ * DELETE_STRICT, importance with ADD only); out_port with DELETE; a
+ * cookie with "/MASK" is a MODIFY/DELETE filter, without a mask it sets
+ * the cookie (ADD, MODIFY).  An ADD with no table (or table=255) goes to
+ * table 0.  The match is finished as it reaches a switch from ovs-ofctl
+ * (see ofp_parse_match()).  Errors are worded as ovs-ofctl's.  On success
  * returns NULL and fills FM (free with ofp_flow_mod_uninit()); on error
- * returns a message to free and leaves FM uninitialised. */
+ * returns a message to free and leaves FM untouched.  S longer than 64 kB
+ * is refused. */
 char *ofp_parse_flow_mod(struct ofp_flow_mod *fm, const char *s,
                          const struct ofp_port_map *,
                          enum ofp_flow_mod_command command) WARN_UNUSED;
 
 void ofp_flow_mod_uninit(struct ofp_flow_mod *);
 
-/* Parses S as a match only ("in_port=1,icmp,nw_src=10.0.0.1"), as for
- * `dump-flows BR FLOW`.  Returns NULL or an error. */
+/* Parses S as a match only ("in_port=1,icmp,nw_src=10.0.0.1"), plus an
+ * optional "priority=N" stored in *PRIORITY (OFP_DEFAULT_PRIORITY when
+ * absent; PRIORITY may be null).  The match is finished as a flow-mod's
+ * is (fields with unmet prerequisites dropped).  Returns NULL or an error
+ * to free; MATCH and *PRIORITY are unchanged on error.  For a dump-flows
+ * or del-flows filter, which also takes table=, cookie=V/M and out_port=,
+ * use ofp_parse_flow_mod() with OFPFC_DELETE. */
 char *ofp_parse_match(const char *s, const struct ofp_port_map *,
                       struct match *match, int *priority) WARN_UNUSED;
 
 /* Parses S, an OpenFlow-syntax flow for ofproto/trace, into an exact
- * FLOW: fields not given are zero, and prerequisites are filled in as OVS
- * does ("icmp" sets dl_type and nw_proto). */
+ * FLOW, as OVS's parse_ofp_exact_flow(): fields not given are zero
+ * (in_port becomes OFPP_NONE), protocol shorthands set dl_type and
+ * nw_proto, each field's prerequisites must come before it, and no field
+ * may be set twice.  "tp_src"/"icmp_type" mean the UDP/SCTP/ICMPv6 field
+ * when the flow is that protocol.  FLOW is unchanged on error. */
 char *ofp_parse_exact_flow(const char *s, const struct ofp_port_map *,
                            struct flow *flow) WARN_UNUSED;
 

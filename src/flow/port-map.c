@@ -31,9 +31,10 @@ struct ofp_port_map_node {
     bool duplicate;                /* Ambiguous in this node's direction. */
 };
 
+/* Reserved port names, in OVS's order. */
 static const struct {
-    const char *name;
-    uint32_t port;
+    const char *name;  /* Name as printed (parsed in any case). */
+    uint32_t port;     /* OFPP_* number. */
 } reserved_ports[] = {
     { "IN_PORT", OFPP_IN_PORT },
     { "TABLE", OFPP_TABLE },
