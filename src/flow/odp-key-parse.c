@@ -14,8 +14,11 @@
 #include <string.h>
 
 #include "flow/odp-private.h"
+#include "lib/coverage.h"
 #include "lib/ds.h"
 #include "lib/util.h"
+
+COVERAGE_DEFINE(odp_flow_parse_error);
 
 static const char delimiters[] = ", \t\r\n";
 
@@ -826,6 +829,7 @@ odp_flow_parse(const char *s, struct flow *flow, struct flow_wildcards *wc)
 
     error = parse_level(&s, &pc, 0, &nonempty);
     if (error) {
+        COVERAGE_INC(odp_flow_parse_error);
         return error;
     }
     if (pc.have_tun) {

@@ -8,6 +8,7 @@
 
 #include "flow/odp.h"
 #include "harness.h"
+#include "lib/coverage.h"
 #include "lib/ds.h"
 #include "lib/util.h"
 
@@ -148,6 +149,8 @@ TEST(actions_bad_input)
         "dst=4789,csum=0x0),vxlan(flags=0x8000000,vni=0xef)),out_port(1))",
     };
 
+    uint64_t errors = coverage_read("odp_actions_parse_error");
+
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         struct odp_actions actions = ODP_ACTIONS_EMPTY;
 
@@ -160,6 +163,8 @@ TEST(actions_bad_input)
         free(error);
         odp_actions_destroy(&actions);
     }
+    ASSERT_EQ(coverage_read("odp_actions_parse_error") - errors,
+              ARRAY_SIZE(bad));
     {
         struct odp_actions actions = ODP_ACTIONS_EMPTY;
         ASSERT_ERROR(odp_actions_parse("1,frobnicate(3)", &actions),
@@ -337,6 +342,7 @@ TEST(key_bad_input)
     };
     struct flow f;
     struct flow_wildcards wc;
+    uint64_t errors = coverage_read("odp_flow_parse_error");
 
     memset(&f, 0x5a, sizeof f);
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -348,6 +354,8 @@ TEST(key_bad_input)
         free(error);
     }
     ASSERT_EQ(f.in_port, 0x5a5a5a5a);
+    ASSERT_EQ(coverage_read("odp_flow_parse_error") - errors,
+              ARRAY_SIZE(bad));
     ASSERT_ERROR(odp_flow_parse("in_port(1),bogus(2)", &f, &wc),
                  "unknown datapath key attribute `bogus'");
     ASSERT_ERROR(odp_flow_parse("ipv4(src=1.2.3.4,dts=5)", &f, NULL),
