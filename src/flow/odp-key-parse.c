@@ -98,7 +98,7 @@ field_error(const char *attr, const char *field)
     return error;
 }
 
-/* Scans "/MASK" after a value, or sets *HAS_MASK false. */
+/* Consumes the "/" that introduces a mask, if *SP starts with one. */
 static bool
 scan_slash(const char **sp)
 {
@@ -277,6 +277,25 @@ scan_frag(const char **sp, uint8_t *v, uint8_t *m)
     return true;
 }
 
+/* If *SP starts with the name of one of the ALLOWED flags (not followed
+ * by another letter), advances *SP past it and returns its bit; otherwise
+ * returns 0. */
+static uint32_t
+scan_flag_name(const char **sp, odp_flag_name_func *name, uint32_t allowed)
+{
+    for (uint32_t b = 1; b && b <= allowed; b <<= 1) {
+        const char *n = b & allowed ? name(b) : NULL;
+        size_t len = n ? strlen(n) : 0;
+
+        if (n && !strncmp(*sp, n, len)
+            && !((*sp)[len] >= 'a' && (*sp)[len] <= 'z')) {
+            *sp += len;
+            return b;
+        }
+    }
+    return 0;
+}
+
 /* Parses a flag set in any of OVS's spellings, up to (not past) the closing
  * parenthesis: "a|b", "+a-b", "0", or "0xV/0xM".  Flags not mentioned in
  * a "+a-b" list are wildcarded; the other forms give MAX_MASK. */
@@ -302,25 +321,12 @@ scan_flags(const char **sp, odp_flag_name_func *name, uint32_t allowed,
             }
             *mask = m;
         }
-        *sp = s;
-        return true;
-    }
-    if (*s == '+' || *s == '-') {
+    } else if (*s == '+' || *s == '-') {
         *mask = 0;
         while (*s == '+' || *s == '-') {
             bool set = *s++ == '+';
-            uint32_t bit = 0;
+            uint32_t bit = scan_flag_name(&s, name, allowed);
 
-            for (uint32_t b = 1; b && b <= allowed; b <<= 1) {
-                const char *n = (b & allowed) ? name(b) : NULL;
-
-                if (n && !strncmp(s, n, strlen(n))
-                    && !strchr("abcdefghijklmnopqrstuvwxyz", s[strlen(n)])) {
-                    bit = b;
-                    s += strlen(n);
-                    break;
-                }
-            }
             if (!bit) {
                 return false;
             }
@@ -329,30 +335,15 @@ scan_flags(const char **sp, odp_flag_name_func *name, uint32_t allowed,
                 *flags |= bit;
             }
         }
-        *sp = s;
-        return true;
-    }
-    for (;;) {
-        uint32_t bit = 0;
+    } else {
+        do {
+            uint32_t bit = scan_flag_name(&s, name, allowed);
 
-        for (uint32_t b = 1; b && b <= allowed; b <<= 1) {
-            const char *n = (b & allowed) ? name(b) : NULL;
-
-            if (n && !strncmp(s, n, strlen(n))
-                && !strchr("abcdefghijklmnopqrstuvwxyz", s[strlen(n)])) {
-                bit = b;
-                s += strlen(n);
-                break;
+            if (!bit) {
+                return false;
             }
-        }
-        if (!bit) {
-            return false;
-        }
-        *flags |= bit;
-        if (*s != '|') {
-            break;
-        }
-        s++;
+            *flags |= bit;
+        } while (odp_match(&s, "|"));
     }
     *sp = s;
     return true;
