@@ -14,8 +14,11 @@
 #include <string.h>
 
 #include "flow/odp-private.h"
+#include "lib/coverage.h"
 #include "lib/ds.h"
 #include "lib/util.h"
+
+COVERAGE_DEFINE(odp_flow_parse_error);
 
 static const char delimiters[] = ", \t\r\n";
 
@@ -69,6 +72,7 @@ odp_token(const char *s)
 struct parse_ctx {
     struct flow *f;          /* Key being filled. */
     struct flow *m;          /* Its mask. */
+    bool masked;             /* The caller wants the mask. */
     struct okey_tun tun;     /* Tunnel attribute, if any. */
     struct okey_tun tun_mask;
     bool have_tun;
@@ -94,7 +98,7 @@ field_error(const char *attr, const char *field)
     return error;
 }
 
-/* Scans "/MASK" after a value, or sets *HAS_MASK false. */
+/* Consumes the "/" that introduces a mask, if *SP starts with one. */
 static bool
 scan_slash(const char **sp)
 {
@@ -153,8 +157,8 @@ scan_u32(const char **sp, uint32_t *v, uint32_t *m)
     return true;
 }
 
-static bool
-scan_ipv4_addr(const char **sp, be32 *ip)
+bool
+odp_scan_ipv4(const char **sp, be32 *ip)
 {
     const char *s = *sp;
     size_t n = strspn(s, "0123456789.");
@@ -177,15 +181,15 @@ scan_ipv4_addr(const char **sp, be32 *ip)
 static bool
 scan_ipv4(const char **sp, be32 *v, be32 *m)
 {
-    if (!scan_ipv4_addr(sp, v)) {
+    if (!odp_scan_ipv4(sp, v)) {
         return false;
     }
     *m = UINT32_MAX;
-    return !scan_slash(sp) || scan_ipv4_addr(sp, m);
+    return !scan_slash(sp) || odp_scan_ipv4(sp, m);
 }
 
-static bool
-scan_in6_addr(const char **sp, struct in6_addr *ip)
+bool
+odp_scan_ipv6(const char **sp, struct in6_addr *ip)
 {
     const char *s = *sp;
     size_t n = strspn(s, "0123456789abcdefABCDEF:.");
@@ -206,15 +210,23 @@ scan_in6_addr(const char **sp, struct in6_addr *ip)
 static bool
 scan_in6(const char **sp, struct in6_addr *v, struct in6_addr *m)
 {
-    if (!scan_in6_addr(sp, v)) {
+    if (!odp_scan_ipv6(sp, v)) {
         return false;
     }
     memset(m, 0xff, sizeof *m);
-    return !scan_slash(sp) || scan_in6_addr(sp, m);
+    return !scan_slash(sp) || odp_scan_ipv6(sp, m);
 }
 
-static bool
-scan_mac_addr(const char **sp, struct eth_addr *ea)
+static int
+hex_digit(char c)
+{
+    return (c >= '0' && c <= '9' ? c - '0'
+            : c >= 'a' && c <= 'f' ? c - 'a' + 10
+            : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1);
+}
+
+bool
+odp_scan_mac(const char **sp, struct eth_addr *ea)
 {
     const char *s = *sp;
 
@@ -224,14 +236,15 @@ scan_mac_addr(const char **sp, struct eth_addr *ea)
         if (i && *s++ != ':') {
             return false;
         }
-        hi = s[0];
-        lo = s[1];
-        if (!hi || !lo || !strchr("0123456789abcdefABCDEF", hi)
-            || !strchr("0123456789abcdefABCDEF", lo)) {
+        hi = hex_digit(s[0]);
+        if (hi < 0) {
             return false;
         }
-        char pair[3] = { (char) hi, (char) lo, '\0' };
-        ea->ea[i] = strtoul(pair, NULL, 16);
+        lo = hex_digit(s[1]);
+        if (lo < 0) {
+            return false;
+        }
+        ea->ea[i] = hi * 16 + lo;
         s += 2;
     }
     *sp = s;
@@ -241,11 +254,11 @@ scan_mac_addr(const char **sp, struct eth_addr *ea)
 static bool
 scan_mac(const char **sp, struct eth_addr *v, struct eth_addr *m)
 {
-    if (!scan_mac_addr(sp, v)) {
+    if (!odp_scan_mac(sp, v)) {
         return false;
     }
     *m = eth_addr_broadcast;
-    return !scan_slash(sp) || scan_mac_addr(sp, m);
+    return !scan_slash(sp) || odp_scan_mac(sp, m);
 }
 
 static bool
@@ -262,6 +275,25 @@ scan_frag(const char **sp, uint8_t *v, uint8_t *m)
         return false;
     }
     return true;
+}
+
+/* If *SP starts with the name of one of the ALLOWED flags (not followed
+ * by another letter), advances *SP past it and returns its bit; otherwise
+ * returns 0. */
+static uint32_t
+scan_flag_name(const char **sp, odp_flag_name_func *name, uint32_t allowed)
+{
+    for (uint32_t b = 1; b && b <= allowed; b <<= 1) {
+        const char *n = b & allowed ? name(b) : NULL;
+        size_t len = n ? strlen(n) : 0;
+
+        if (n && !strncmp(*sp, n, len)
+            && !((*sp)[len] >= 'a' && (*sp)[len] <= 'z')) {
+            *sp += len;
+            return b;
+        }
+    }
+    return 0;
 }
 
 /* Parses a flag set in any of OVS's spellings, up to (not past) the closing
@@ -289,25 +321,12 @@ scan_flags(const char **sp, odp_flag_name_func *name, uint32_t allowed,
             }
             *mask = m;
         }
-        *sp = s;
-        return true;
-    }
-    if (*s == '+' || *s == '-') {
+    } else if (*s == '+' || *s == '-') {
         *mask = 0;
         while (*s == '+' || *s == '-') {
             bool set = *s++ == '+';
-            uint32_t bit = 0;
+            uint32_t bit = scan_flag_name(&s, name, allowed);
 
-            for (uint32_t b = 1; b && b <= allowed; b <<= 1) {
-                const char *n = (b & allowed) ? name(b) : NULL;
-
-                if (n && !strncmp(s, n, strlen(n))
-                    && !strchr("abcdefghijklmnopqrstuvwxyz", s[strlen(n)])) {
-                    bit = b;
-                    s += strlen(n);
-                    break;
-                }
-            }
             if (!bit) {
                 return false;
             }
@@ -316,30 +335,15 @@ scan_flags(const char **sp, odp_flag_name_func *name, uint32_t allowed,
                 *flags |= bit;
             }
         }
-        *sp = s;
-        return true;
-    }
-    for (;;) {
-        uint32_t bit = 0;
+    } else {
+        do {
+            uint32_t bit = scan_flag_name(&s, name, allowed);
 
-        for (uint32_t b = 1; b && b <= allowed; b <<= 1) {
-            const char *n = (b & allowed) ? name(b) : NULL;
-
-            if (n && !strncmp(s, n, strlen(n))
-                && !strchr("abcdefghijklmnopqrstuvwxyz", s[strlen(n)])) {
-                bit = b;
-                s += strlen(n);
-                break;
+            if (!bit) {
+                return false;
             }
-        }
-        if (!bit) {
-            return false;
-        }
-        *flags |= bit;
-        if (*s != '|') {
-            break;
-        }
-        s++;
+            *flags |= bit;
+        } while (odp_match(&s, "|"));
     }
     *sp = s;
     return true;
@@ -347,8 +351,8 @@ scan_flags(const char **sp, odp_flag_name_func *name, uint32_t allowed,
 
 /* Parses a 128-bit value in hex ("0x" and up to 32 digits) or decimal (up
  * to 64 bits) into V, V[0] being the low 64 bits. */
-static bool
-scan_u128(const char **sp, uint64_t v[2])
+bool
+odp_scan_u128(const char **sp, uint64_t v[2])
 {
     const char *s = *sp;
 
@@ -433,6 +437,9 @@ parse_tunnel(const char **sp, struct okey_tun *k, struct okey_tun *m)
                   && odp_match(sp, ")"));
             k->flags = flags & (OTNL_DF | OTNL_CSUM | OTNL_OAM);
             m->flags = mask & (OTNL_DF | OTNL_CSUM | OTNL_OAM);
+            /* The key flag stands for the tunnel ID's presence. */
+            k->has_id |= (flags & OTNL_KEY) != 0;
+            m->has_id |= (mask & OTNL_KEY) != 0;
         } else {
             ok = false;
         }
@@ -491,8 +498,8 @@ parse_fields(const char *name, const char **sp, struct parse_ctx *pc,
     } else if (!strcmp(name, "ct_label")) {
         uint64_t mk[2] = { UINT64_MAX, UINT64_MAX };
 
-        if (!scan_u128(sp, f->ct_label)
-            || (scan_slash(sp) && !scan_u128(sp, mk))
+        if (!odp_scan_u128(sp, f->ct_label)
+            || (scan_slash(sp) && !odp_scan_u128(sp, mk))
             || !odp_match(sp, ")")) {
             return field_error(name, *sp);
         }
@@ -715,13 +722,22 @@ parse_attr_name(const char **sp, char *name, size_t size)
 }
 
 /* Parses a list of attributes at VLAN nesting level LEVEL, up to the end
- * of the string (LEVEL 0) or the closing parenthesis of encap(). */
+ * of the string (LEVEL 0) or the closing parenthesis of encap().  Stores
+ * in *NONEMPTY whether the list had any attribute.
+ *
+ * "eth_type(T),vlan(...),encap(...)" at level N is the VLAN header N with
+ * TPID T.  As the printer shows a frame whose VLAN header was cut short
+ * (dl_type is a VLAN type, vlans[N] is zero) as "eth_type(T),encap()",
+ * an empty encap() after a zero TCI means that; a vlan() without encap()
+ * is taken as if followed by an empty encap(). */
 static char *
-parse_level(const char **sp, struct parse_ctx *pc, int level)
+parse_level(const char **sp, struct parse_ctx *pc, int level, bool *nonempty)
 {
     struct level_state ls;
+    bool inner_nonempty = false;
 
     memset(&ls, 0, sizeof ls);
+    *nonempty = false;
     for (;;) {
         char name[32];
         char *error;
@@ -744,13 +760,14 @@ parse_level(const char **sp, struct parse_ctx *pc, int level)
         if (error) {
             return error;
         }
+        *nonempty = true;
         if (!strcmp(name, "encap")) {
             if (level >= FLOW_MAX_VLAN_HEADERS) {
                 return xasprintf("encap: more than %d VLAN headers",
                                  FLOW_MAX_VLAN_HEADERS);
             }
             ls.have_encap = true;
-            error = parse_level(sp, pc, level + 1);
+            error = parse_level(sp, pc, level + 1, &inner_nonempty);
         } else {
             error = parse_fields(name, sp, pc, &ls);
         }
@@ -764,13 +781,19 @@ parse_level(const char **sp, struct parse_ctx *pc, int level)
             return xasprintf("vlan: more than %d VLAN headers",
                              FLOW_MAX_VLAN_HEADERS);
         }
-        pc->f->vlans[level].tpid = ls.eth_type;
-        pc->m->vlans[level].tpid = ls.eth_type_mask;
-        pc->f->vlans[level].tci = ls.tci;
+        /* A TCI under an all-zero mask does not print, so it is dropped
+         * here too: the key's text then reads back the same. */
+        if (pc->masked && !ls.tci_mask) {
+            ls.tci = 0;
+        }
         pc->m->vlans[level].tci = ls.tci_mask;
-        if (!ls.have_encap) {
+        if (!ls.tci && !inner_nonempty) {
             pc->f->dl_type = ls.eth_type;
             pc->m->dl_type = ls.eth_type_mask;
+        } else {
+            pc->f->vlans[level].tpid = ls.eth_type;
+            pc->m->vlans[level].tpid = ls.eth_type_mask;
+            pc->f->vlans[level].tci = ls.tci;
         }
     } else if (ls.have_eth_type) {
         pc->f->dl_type = ls.eth_type;
@@ -783,7 +806,7 @@ char *
 odp_flow_parse(const char *s, struct flow *flow, struct flow_wildcards *wc)
 {
     struct flow f, m;
-    struct parse_ctx pc = { .f = &f, .m = &m };
+    struct parse_ctx pc = { .f = &f, .m = &m, .masked = wc != NULL };
     char *error;
 
     memset(&f, 0, sizeof f);
@@ -793,13 +816,36 @@ odp_flow_parse(const char *s, struct flow *flow, struct flow_wildcards *wc)
         f.dl_type = htons(ODP_DL_TYPE_NONE);
     }
 
-    error = parse_level(&s, &pc, 0);
+    bool nonempty;
+
+    error = parse_level(&s, &pc, 0, &nonempty);
     if (error) {
+        COVERAGE_INC(odp_flow_parse_error);
         return error;
     }
     if (pc.have_tun) {
         odp_key_put_tun(&pc.tun, &f.tunnel);
         odp_key_put_tun(&pc.tun_mask, &m.tunnel);
+    }
+    if (wc) {
+        /* The values of these fields decide which attributes a key has,
+         * even where their own attribute does not print because the mask
+         * is zero; zero them then, so that printing and parsing agree. */
+        if (!m.dl_type) {
+            f.dl_type = 0;
+        }
+        if (!m.nw_proto) {
+            f.nw_proto = 0;
+        }
+        if (!m.nw_frag) {
+            f.nw_frag = 0;
+        }
+        if (!m.tunnel.ip_src) {
+            f.tunnel.ip_src = 0;
+        }
+        if (!m.tunnel.ip_dst) {
+            f.tunnel.ip_dst = 0;
+        }
     }
     *flow = f;
     if (wc) {

@@ -155,6 +155,15 @@ bool odp_match(const char **sp, const char *literal);
  * on failure leaves *SP alone. */
 bool odp_scan_uint(const char **sp, uint64_t max, uint64_t *value);
 
+/* Scanners for addresses and wide integers at *SP: on success they advance
+ * *SP past what they parsed and return true; on failure they leave *SP
+ * alone.  odp_scan_u128() takes "0x" and up to 32 hex digits or a decimal
+ * number below 2**64, V[0] being the low 64 bits. */
+bool odp_scan_mac(const char **sp, struct eth_addr *);
+bool odp_scan_ipv4(const char **sp, be32 *);
+bool odp_scan_ipv6(const char **sp, struct in6_addr *);
+bool odp_scan_u128(const char **sp, uint64_t v[2]);
+
 /* Returns a copy of the text at S up to the next delimiter or closing
  * parenthesis (at most 40 characters), for error messages. */
 char *odp_token(const char *s);

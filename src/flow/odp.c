@@ -489,33 +489,6 @@ parse_push_vlan(const char **sp, struct odp_actions *actions)
     return NULL;
 }
 
-/* Scans a 128-bit value in the form format_u128() prints, or decimal. */
-static bool
-scan_u128(const char **sp, uint64_t v[2])
-{
-    const char *s = *sp;
-
-    v[0] = v[1] = 0;
-    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-        size_t len = strspn(s + 2, "0123456789abcdefABCDEF");
-
-        if (!len || len > 32) {
-            return false;
-        }
-        for (size_t i = 0; i < len; i++) {
-            char c = s[2 + i];
-            uint64_t d = (c <= '9' ? c - '0'
-                          : c <= 'F' ? c - 'A' + 10 : c - 'a' + 10);
-
-            v[1] = (v[1] << 4) | (v[0] >> 60);
-            v[0] = (v[0] << 4) | d;
-        }
-        *sp = s + 2 + len;
-        return true;
-    }
-    return odp_scan_uint(sp, UINT64_MAX, &v[0]);
-}
-
 static char *
 parse_ct(const char **sp, struct odp_actions *actions)
 {
@@ -555,8 +528,8 @@ parse_ct(const char **sp, struct odp_actions *actions)
             } else if (odp_match(&s, "label=")) {
                 ct.set_label = true;
                 ct.label_mask[0] = ct.label_mask[1] = UINT64_MAX;
-                if (!scan_u128(&s, ct.label)
-                    || (odp_match(&s, "/") && !scan_u128(&s, ct.label_mask))) {
+                if (!odp_scan_u128(&s, ct.label)
+                    || (odp_match(&s, "/") && !odp_scan_u128(&s, ct.label_mask))) {
                     return parse_error("ct: bad label", field);
                 }
             } else if (odp_match(&s, "helper=")) {
@@ -584,68 +557,6 @@ parse_ct(const char **sp, struct odp_actions *actions)
     return NULL;
 }
 
-static bool
-scan_mac(const char **sp, struct eth_addr *ea)
-{
-    const char *s = *sp;
-
-    for (int i = 0; i < ETH_ADDR_LEN; i++) {
-        unsigned int x;
-        int n;
-
-        if (i && *s++ != ':') {
-            return false;
-        }
-        if (sscanf(s, "%2x%n", &x, &n) != 1 || n != 2) {
-            return false;
-        }
-        ea->ea[i] = x;
-        s += 2;
-    }
-    *sp = s;
-    return true;
-}
-
-static bool
-scan_ip(const char **sp, be32 *ip)
-{
-    const char *s = *sp;
-    size_t n = strspn(s, "0123456789.");
-    char buf[16];
-    struct in_addr a;
-
-    if (!n || n >= sizeof buf) {
-        return false;
-    }
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    if (inet_pton(AF_INET, buf, &a) != 1) {
-        return false;
-    }
-    *ip = a.s_addr;
-    *sp = s + n;
-    return true;
-}
-
-static bool
-scan_ip6(const char **sp, struct in6_addr *ip)
-{
-    const char *s = *sp;
-    size_t n = strspn(s, "0123456789abcdefABCDEF:.");
-    char buf[INET6_ADDRSTRLEN];
-
-    if (!n || n >= sizeof buf) {
-        return false;
-    }
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    if (inet_pton(AF_INET6, buf, ip) != 1) {
-        return false;
-    }
-    *sp = s + n;
-    return true;
-}
-
 static char *
 parse_tnl_push(const char **sp, struct odp_actions *actions)
 {
@@ -662,8 +573,8 @@ parse_tnl_push(const char **sp, struct odp_actions *actions)
         || !odp_scan_uint(&s, ODP_TNL_HDR_MAX, &size)
         || !odp_match(&s, ",type=") || !odp_scan_uint(&s, 255, &type)
         || type != OVS_VPORT_TYPE_VXLAN
-        || !odp_match(&s, ",eth(dst=") || !scan_mac(&s, &eth.eth_dst)
-        || !odp_match(&s, ",src=") || !scan_mac(&s, &eth.eth_src)
+        || !odp_match(&s, ",eth(dst=") || !odp_scan_mac(&s, &eth.eth_dst)
+        || !odp_match(&s, ",src=") || !odp_scan_mac(&s, &eth.eth_src)
         || !odp_match(&s, ",dl_type=")
         || !odp_scan_uint(&s, UINT16_MAX, &dl_type)
         || !odp_match(&s, "),")) {
@@ -679,8 +590,8 @@ parse_tnl_push(const char **sp, struct odp_actions *actions)
         be32 ip_src, ip_dst;
 
         memset(&ip, 0, sizeof ip);
-        if (!odp_match(&s, "ipv4(src=") || !scan_ip(&s, &ip_src)
-            || !odp_match(&s, ",dst=") || !scan_ip(&s, &ip_dst)
+        if (!odp_match(&s, "ipv4(src=") || !odp_scan_ipv4(&s, &ip_src)
+            || !odp_match(&s, ",dst=") || !odp_scan_ipv4(&s, &ip_dst)
             || !odp_match(&s, ",proto=") || !odp_scan_uint(&s, 255, &proto)
             || !odp_match(&s, ",tos=") || !odp_scan_uint(&s, 255, &tos)
             || !odp_match(&s, ",ttl=") || !odp_scan_uint(&s, 255, &ttl)
@@ -704,8 +615,8 @@ parse_tnl_push(const char **sp, struct odp_actions *actions)
         struct in6_addr ip6_src, ip6_dst;
 
         memset(&ip6, 0, sizeof ip6);
-        if (!odp_match(&s, "ipv6(src=") || !scan_ip6(&s, &ip6_src)
-            || !odp_match(&s, ",dst=") || !scan_ip6(&s, &ip6_dst)
+        if (!odp_match(&s, "ipv6(src=") || !odp_scan_ipv6(&s, &ip6_src)
+            || !odp_match(&s, ",dst=") || !odp_scan_ipv6(&s, &ip6_dst)
             || !odp_match(&s, ",label=")
             || !odp_scan_uint(&s, 0xfffff, &label)
             || !odp_match(&s, ",proto=") || !odp_scan_uint(&s, 255, &proto)

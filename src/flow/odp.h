@@ -213,8 +213,11 @@ void odp_flow_format(const struct flow *, const struct flow_wildcards *mask,
  * zero and wildcarded, except that FLOW's in_port is ODPP_NONE without an
  * in_port() attribute and, with MASK null, dl_type is 0x05ff (no Ethernet
  * II type) without an eth_type() attribute, as OVS fills a flow from a
- * key.  Returns NULL or an error message to free naming the bad attribute
- * or field; FLOW and MASK are unchanged on error. */
+ * key.  With MASK nonnull, the fields that decide which attributes a key
+ * has (VLAN TCI, dl_type, nw_proto, nw_frag, tunnel addresses) are zeroed
+ * where their mask is zero, so that odp_flow_format() of the result reads
+ * back the same.  Returns NULL or an error message to free naming the bad
+ * attribute or field; FLOW and MASK are unchanged on error. */
 char *odp_flow_parse(const char *s, struct flow *flow,
                      struct flow_wildcards *mask) WARN_UNUSED;
 

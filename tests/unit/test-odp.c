@@ -8,6 +8,7 @@
 
 #include "flow/odp.h"
 #include "harness.h"
+#include "lib/coverage.h"
 #include "lib/ds.h"
 #include "lib/util.h"
 
@@ -148,6 +149,8 @@ TEST(actions_bad_input)
         "dst=4789,csum=0x0),vxlan(flags=0x8000000,vni=0xef)),out_port(1))",
     };
 
+    uint64_t errors = coverage_read("odp_actions_parse_error");
+
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         struct odp_actions actions = ODP_ACTIONS_EMPTY;
 
@@ -160,6 +163,8 @@ TEST(actions_bad_input)
         free(error);
         odp_actions_destroy(&actions);
     }
+    ASSERT_EQ(coverage_read("odp_actions_parse_error") - errors,
+              ARRAY_SIZE(bad));
     {
         struct odp_actions actions = ODP_ACTIONS_EMPTY;
         ASSERT_ERROR(odp_actions_parse("1,frobnicate(3)", &actions),
@@ -242,6 +247,11 @@ TEST(key_masked_forms)
                "recirc_id(0),in_port(2),eth(),eth_type(0x88a8),vlan(vid=100),"
                "encap(eth_type(0x8100),vlan(vid=3),encap(eth_type(0x0800),"
                "ipv4(frag=no)))");
+    /* A VLAN header cut short, and a vlan() without encap(). */
+    ASSERT_KEY("in_port(2),eth(),eth_type(0x8100),encap()",
+               "in_port(2),eth(),eth_type(0x8100),encap()");
+    ASSERT_KEY("in_port(2),eth(),eth_type(0x8100),vlan(pcp=5)",
+               "in_port(2),eth(),eth_type(0x8100),vlan(pcp=5),encap()");
     /* A mask on the Ethertype of a frame that has none. */
     ASSERT_KEY("recirc_id(0),in_port(3),eth(),eth_type(0/0xffff)",
                "recirc_id(0),in_port(3),eth(),eth_type(0/0xffff)");
@@ -332,6 +342,7 @@ TEST(key_bad_input)
     };
     struct flow f;
     struct flow_wildcards wc;
+    uint64_t errors = coverage_read("odp_flow_parse_error");
 
     memset(&f, 0x5a, sizeof f);
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
@@ -343,10 +354,40 @@ TEST(key_bad_input)
         free(error);
     }
     ASSERT_EQ(f.in_port, 0x5a5a5a5a);
+    ASSERT_EQ(coverage_read("odp_flow_parse_error") - errors,
+              ARRAY_SIZE(bad));
     ASSERT_ERROR(odp_flow_parse("in_port(1),bogus(2)", &f, &wc),
                  "unknown datapath key attribute `bogus'");
     ASSERT_ERROR(odp_flow_parse("ipv4(src=1.2.3.4,dts=5)", &f, NULL),
                  "ipv4: invalid or unknown field `dts=5'");
+}
+
+/* The packets gen.sh feeds to OVS's netdev-dummy/receive, written in the
+ * exact form odp_flow_format() prints without a mask, read back exactly. */
+TEST(receive_packets_round_trip_exactly)
+{
+    char path[4096];
+    struct ds line = DS_EMPTY_INITIALIZER;
+    int n = 0;
+    FILE *file;
+
+    snprintf(path, sizeof path, "%s/data/odp/receive-packets.txt",
+             harness_tests_dir());
+    file = fopen(path, "r");
+    ASSERT_TRUE(file != NULL);
+    while (!ds_get_line(&line, file)) {
+        const char *key = strchr(ds_cstr(&line), ' ');
+
+        ASSERT_TRUE(key != NULL);
+        key++;
+        char *out = key_round_trip(key, false);
+        ASSERT_STR_EQ(out, key);
+        free(out);
+        n++;
+    }
+    fclose(file);
+    ds_destroy(&line);
+    ASSERT_GE(n, 7);
 }
 
 /* Golden corpus: each line of tests/data/odp/golden.txt is

@@ -12,6 +12,7 @@
 #include "flow/ofp-actions.h"
 #include "flow/port-map.h"
 #include "harness.h"
+#include "lib/coverage.h"
 #include "lib/ds.h"
 #include "lib/util.h"
 
@@ -552,6 +553,7 @@ TEST(bad_input_leaves_nothing)
         "learn(load:NXM_NX_TUN_ID[]->NXM_NX_TUN_ID[],result_dst=reg0)",
         "ct(commit,exec(set_field:1->ct_mark),foo)",
     };
+    uint64_t errors = coverage_read("ofpacts_parse_error");
 
     for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
         struct ofpacts o;
@@ -563,6 +565,8 @@ TEST(bad_input_leaves_nothing)
         ASSERT_EQ(o.n, 0);
         free(error);
     }
+    ASSERT_EQ(coverage_read("ofpacts_parse_error") - errors,
+              ARRAY_SIZE(bad));
     struct ofpacts o;
     ASSERT_ERROR(ofpacts_parse("enqueue:1:2", NULL, NULL, &o),
                  "action enqueue is not supported");

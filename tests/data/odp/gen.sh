@@ -59,7 +59,9 @@ rank = ["recirc_id", "dp_hash", "skb_priority", "tunnel", "in_port",
 meta = sorted((a for a in attrs if a.split("(")[0] in rank),
               key=lambda a: rank.index(a.split("(")[0]))
 rest = [a for a in attrs if a.split("(")[0] not in rank]
-print(",".join(meta + rest))
+if not any(a.startswith("eth(") for a in rest):
+    rest.insert(0, "eth()")
+print(",".join(meta + [a for a in rest if not a.startswith("packet_type(")]))
 ' "$1"
 }
 
@@ -80,4 +82,26 @@ while IFS=$'\t' read -r key actions; do
     pactions=${line##*, actions:}
     printf '%s\t%s\t%s\t%s\n' "$key" "$actions" "$pkey" "$pactions" >> "$out"
 done < "$here/cases.txt"
+# Megaflows that OVS itself installs for packets injected with
+# netdev-dummy/receive: the key text OVS prints (userspace order, with
+# packet_type) is the input, its kernel-order form the expected output.
+ofctl="ovs-ofctl"
+br="unix:$dir/br0.mgmt"
+$vsctl add-port br0 p2 -- set interface p2 type=dummy ofport_request=2 \
+    -- add-port br0 p3 -- set interface p3 type=dummy ofport_request=3
+$appctl dpctl/del-flows >/dev/null
+while read -r flow; do
+    $ofctl add-flow "$br" "$flow"
+done < "$here/receive-flows.txt"
+while read -r port packet; do
+    $appctl netdev-dummy/receive "$port" "$packet" >/dev/null
+done < "$here/receive-packets.txt"
+sleep 1
+$appctl dpctl/dump-flows | grep -v '^flow-dump' | while read -r line; do
+    key=${line%%, packets:*}
+    actions=${line##*, actions:}
+    printf '%s\t%s\t%s\t%s\n' "$key" "$actions" "$(kernel_order "$key")" \
+        "$actions" >> "$out"
+done
+
 echo "gen.sh: wrote $(grep -vc '^#' "$out") cases to $out" >&2
