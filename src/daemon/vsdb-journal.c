@@ -26,14 +26,19 @@ COVERAGE_DEFINE(vsdb_journal_compacted);
 /* Flags for every JSON record we write and check. */
 #define RECORD_DUMP_FLAGS (JSON_COMPACT | JSON_SORT_KEYS)
 
-struct vsdb_journal {
-    char *path;                 /* Journal file name. */
-    int fd;                     /* Open for appending. */
-    off_t size;                 /* Bytes in the file. */
+/* What replaying a journal learns about it. */
+struct replay_state {
     uint64_t next_seq;          /* Sequence number of the next record. */
     unsigned int n_records;     /* Records in the file. */
     off_t snapshot_size;        /* Bytes of the leading snapshot record, or
                                  * 0 if the file does not start with one. */
+};
+
+struct vsdb_journal {
+    char *path;                 /* Journal file name. */
+    int fd;                     /* Open for appending. */
+    off_t size;                 /* Bytes in the file. */
+    struct replay_state state;  /* Sequence and size counters. */
     unsigned int min_records;   /* Compaction threshold: records. */
     unsigned int factor;        /* Compaction threshold: growth factor. */
 };
@@ -349,9 +354,11 @@ parse_record(const char *line, size_t len, json_t **recordp)
              text ? vsdb_crc32(text, strlen(text)) : 0);
     free(text);
     if (strcmp(cksum, expected)) {
+        char *error = xasprintf("checksum mismatch (record says \"%.16s\", "
+                                "contents give %s)", cksum, expected);
+
         json_decref(record);
-        return xasprintf("checksum mismatch (record says %.16s, contents "
-                         "give %s)", cksum, expected);
+        return error;
     }
     *recordp = record;
     return NULL;
@@ -359,10 +366,10 @@ parse_record(const char *line, size_t len, json_t **recordp)
 
 /* Applies RECORD to *DATA, which it replaces only when the whole record
  * applies and leaves a consistent database.  FIRST says whether this is
- * the journal's first record; J's sequence counters advance.  Returns
+ * the journal's first record; J's counters advance.  Returns
  * NULL or an error. */
 static char *
-apply_record(struct vsdb_journal *j, const json_t *record, bool first,
+apply_record(struct replay_state *j, const json_t *record, bool first,
              size_t len, struct vsdb_data *data)
 {
     const json_t *seq = json_object_get(record, "seq");
@@ -460,33 +467,32 @@ read_file(int fd, char **bufp, size_t *sizep)
     return 0;
 }
 
-/* Replays J's file into DATA, cutting off a bad tail. */
-static int
-replay(struct vsdb_journal *j, struct vsdb_data *data)
+/* Replays the journal text BUF[0..SIZE) into DATA, updating STATE.
+ * Returns NULL if every record is good, else a description of the first
+ * bad one; *GOOD_END is the length of the good prefix and *LINE_NO the
+ * number of the bad record. */
+static char *
+replay_buffer(struct replay_state *state, const char *buf, size_t size,
+              struct vsdb_data *data, size_t *good_end,
+              unsigned int *line_no)
 {
-    size_t size = 0, offset = 0;
-    unsigned int line_no = 0;
+    size_t offset = 0;
     char *error = NULL;
-    char *buf = NULL;
-    int retval;
 
-    retval = read_file(j->fd, &buf, &size);
-    if (retval) {
-        return retval;
-    }
+    *line_no = 0;
     while (offset < size) {
         const char *line = buf + offset;
         const char *nl = memchr(line, '\n', size - offset);
         json_t *record;
 
-        line_no++;
+        ++*line_no;
         if (!nl) {
             error = xstrdup("record is truncated (no end of line)");
             break;
         }
         error = parse_record(line, (size_t) (nl - line), &record);
         if (!error) {
-            error = apply_record(j, record, offset == 0,
+            error = apply_record(state, record, offset == 0,
                                  (size_t) (nl - line + 1), data);
             json_decref(record);
         }
@@ -495,7 +501,35 @@ replay(struct vsdb_journal *j, struct vsdb_data *data)
         }
         offset = (size_t) (nl - buf) + 1;
     }
+    *good_end = offset;
+    return error;
+}
 
+char *
+vsdb_journal_replay(const char *buf, size_t size, struct vsdb_data *data,
+                    size_t *good_end)
+{
+    struct replay_state state = { 0, 0, 0 };
+    unsigned int line_no;
+
+    return replay_buffer(&state, buf, size, data, good_end, &line_no);
+}
+
+/* Replays J's file into DATA, cutting off a bad tail. */
+static int
+replay(struct vsdb_journal *j, struct vsdb_data *data)
+{
+    size_t size = 0, offset;
+    unsigned int line_no;
+    char *buf = NULL;
+    char *error;
+    int retval;
+
+    retval = read_file(j->fd, &buf, &size);
+    if (retval) {
+        return retval;
+    }
+    error = replay_buffer(&j->state, buf, size, data, &offset, &line_no);
     if (error) {
         COVERAGE_INC(vsdb_journal_truncated);
         VLOG_WARN("%s: truncating corrupt database journal at offset %zu "
@@ -560,7 +594,7 @@ vsdb_journal_close(struct vsdb_journal *j)
 int
 vsdb_journal_write(struct vsdb_journal *j, json_t *txn)
 {
-    char *line = format_record(j->next_seq, "txn", txn);
+    char *line = format_record(j->state.next_seq, "txn", txn);
     size_t len = strlen(line);
     int error = write_all(j->fd, line, len);
 
@@ -577,16 +611,16 @@ vsdb_journal_write(struct vsdb_journal *j, json_t *txn)
         return error;
     }
     j->size += (off_t) len;
-    j->next_seq++;
-    j->n_records++;
+    j->state.next_seq++;
+    j->state.n_records++;
     return 0;
 }
 
 bool
 vsdb_journal_wants_compaction(const struct vsdb_journal *j)
 {
-    return (j->n_records >= j->min_records
-            && j->size >= (off_t) j->factor * j->snapshot_size);
+    return (j->state.n_records >= j->min_records
+            && j->size >= (off_t) j->factor * j->state.snapshot_size);
 }
 
 /* Syncs the directory that holds PATH, so that a rename is durable. */
@@ -608,7 +642,7 @@ vsdb_journal_compact(struct vsdb_journal *j, const struct vsdb_data *data)
 {
     json_t *snapshot = vsdb_journal_diff(NULL, data);
     char *tmp = xasprintf("%s.tmp", j->path);
-    char *line = format_record(j->next_seq, "snapshot",
+    char *line = format_record(j->state.next_seq, "snapshot",
                                snapshot ? snapshot : json_object());
     size_t len = strlen(line);
     int fd, error;
@@ -637,9 +671,9 @@ vsdb_journal_compact(struct vsdb_journal *j, const struct vsdb_data *data)
     close(j->fd);
     j->fd = fd;
     j->size = (off_t) len;
-    j->snapshot_size = (off_t) len;
-    j->n_records = 1;
-    j->next_seq++;
+    j->state.snapshot_size = (off_t) len;
+    j->state.n_records = 1;
+    j->state.next_seq++;
     COVERAGE_INC(vsdb_journal_compacted);
     VLOG_INFO("%s: compacted database journal to %zu bytes", j->path, len);
 
@@ -661,5 +695,5 @@ void
 vsdb_journal_report(const struct vsdb_journal *j, struct ds *out)
 {
     ds_put_format(out, "journal-bytes:%lld journal-records:%u",
-                  (long long int) j->size, j->n_records);
+                  (long long int) j->size, j->state.n_records);
 }

@@ -110,6 +110,14 @@ int vsdb_journal_open(const char *path, struct vsdb_data *data,
                       struct vsdb_journal **journalp);
 void vsdb_journal_close(struct vsdb_journal *);
 
+/* Replays the journal text BUF[0..SIZE) into DATA (which must be empty),
+ * as vsdb_journal_open() does with a file.  Returns NULL if every record is
+ * good, else a description of the first bad one (the caller frees it);
+ * *GOOD_END is the length of the good prefix, whose records DATA
+ * holds. */
+char *vsdb_journal_replay(const char *buf, size_t size,
+                          struct vsdb_data *data, size_t *good_end);
+
 /* Returns the OVSDB-style JSON of the persistent changes from OLD to NEW,
  * {TABLE: {UUID: ROW-or-null}}, or NULL if there are none. */
 json_t *vsdb_journal_diff(const struct vsdb_data *old,
