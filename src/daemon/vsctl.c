@@ -324,7 +324,11 @@ cmd_add_br(struct vsctl_ctx *ctx)
         vsctl_error(ctx, "bridge name must not be empty string");
         return;
     }
-    if (ctx->argc != 2) {
+    if (ctx->argc == 3) {
+        vsctl_error(ctx, "'%s' command takes exactly 1 or 3 arguments",
+                    ctx->argv[0]);
+        return;
+    } else if (ctx->argc == 4) {
         vsctl_error(ctx, "'%s' with a parent bridge and VLAN (a fake "
                     "bridge) is not supported", ctx->argv[0]);
         return;

@@ -251,7 +251,7 @@ vsdb_atom_from_string(union vsdb_atom *atom,
         errno = 0;
         long long int x = strtoll(s, &end, 10);
         if (!s[0] || *end || errno || isspace((unsigned char) s[0])) {
-            return xasprintf("\"%s\" is not a valid integer", s);
+            return xasprintf("\"%s\" is not a valid integer or range", s);
         }
         atom->integer = x;
         break;
@@ -749,6 +749,75 @@ parse_atom_token(const char **p, const struct vsdb_base_type *base,
     return error;
 }
 
+/* Most integers one "A-B" range may stand for. */
+#define MAX_RANGE_SIZE 4096
+
+/* Appends KEY to the unsorted set DATUM. */
+static void
+append_key(struct vsdb_datum *datum, const union vsdb_atom *key)
+{
+    datum->keys = xrealloc(datum->keys, (datum->n + 1) * sizeof *datum->keys);
+    datum->keys[datum->n++] = *key;
+}
+
+/* Parses the next token at *P, an integer or a range "A-B" of integers
+ * of BASE, and appends them to the unsorted set DATUM. */
+static char *
+parse_integer_token(const char **p, const struct vsdb_base_type *base,
+                    struct vsdb_datum *datum)
+{
+    const char *dash;
+    char *token, *error;
+
+    error = vsdb_token_parse(p, &token);
+    if (error) {
+        return error;
+    }
+    dash = token[0] ? strchr(token + 1, '-') : NULL;
+    if (dash) {
+        char *first = xstrndup(token, (size_t) (dash - token));
+        union vsdb_atom start, end;
+
+        error = vsdb_atom_from_string(&start, base, first);
+        if (!error) {
+            error = vsdb_atom_from_string(&end, base, dash + 1);
+        }
+        free(first);
+        if (error && str_has_prefix(error, "\"")) {
+            /* Not two integers: report the whole token. */
+            free(error);
+            error = xasprintf("\"%s\" is not a valid integer or range",
+                              token);
+        } else if (!error && end.integer < start.integer) {
+            error = xasprintf("\"%s\" is not a valid range. Range end "
+                              "cannot be before start.", token);
+        } else if (!error
+                   && end.integer - start.integer >= MAX_RANGE_SIZE) {
+            error = xasprintf("Range \"%s\" is too big (at most %d "
+                              "values)", token, MAX_RANGE_SIZE);
+        }
+        if (!error) {
+            for (int64_t x = start.integer; ; x++) {
+                union vsdb_atom atom = { .integer = x };
+
+                append_key(datum, &atom);
+                if (x == end.integer) {
+                    break;
+                }
+            }
+        }
+    } else {
+        union vsdb_atom atom;
+
+        error = vsdb_atom_from_string(&atom, base, token);
+        if (!error) {
+            append_key(datum, &atom);
+        }
+    }
+    free(token);
+    return error;
+}
+
 char *
 vsdb_datum_from_string(struct vsdb_datum *datum,
                        const struct vsdb_type *type, const char *s)
@@ -774,6 +843,17 @@ vsdb_datum_from_string(struct vsdb_datum *datum,
             error = xasprintf("%s: unexpected \"%c\" parsing %s", s, *p,
                               is_map ? "map" : "set");
             goto error;
+        }
+        if (!is_map && type->key.type == VSDB_TYPE_INTEGER) {
+            error = parse_integer_token(&p, &type->key, datum);
+            if (error) {
+                goto error;
+            }
+            p = skip_spaces(p);
+            if (*p == ',') {
+                p = skip_spaces(p + 1);
+            }
+            continue;
         }
         error = parse_atom_token(&p, &type->key, &key);
         if (error) {

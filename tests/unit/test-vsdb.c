@@ -167,6 +167,9 @@ TEST(datum_text_forms)
     check_datum_roundtrip(VSDB_PORT, VSDB_PORT_TRUNKS, "3,1,2", "[1, 2, 3]");
     check_datum_roundtrip(VSDB_PORT, VSDB_PORT_TRUNKS, "[ 7 , 5 ]",
                           "[5, 7]");
+    check_datum_roundtrip(VSDB_PORT, VSDB_PORT_TRUNKS, "[1-3,7]",
+                          "[1, 2, 3, 7]");
+    check_datum_roundtrip(VSDB_PORT, VSDB_PORT_TAG, "4-4", "4");
     check_datum_roundtrip(VSDB_BRIDGE, VSDB_BR_PROTOCOLS,
                           "OpenFlow13,OpenFlow10",
                           "[OpenFlow10, OpenFlow13]");
@@ -296,7 +299,18 @@ TEST(datum_errors)
                       "constraint violation: -1 is not in the valid range "
                       "0 to 4095 (inclusive)");
     check_datum_error(VSDB_PORT, VSDB_PORT_TAG, "abc",
-                      "\"abc\" is not a valid integer");
+                      "\"abc\" is not a valid integer or range");
+    check_datum_error(VSDB_PORT, VSDB_PORT_TAG, "1-3",
+                      "1-3: 3 value(s) specified but the maximum number is "
+                      "1");
+    check_datum_error(VSDB_PORT, VSDB_PORT_TRUNKS, "5-1",
+                      "\"5-1\" is not a valid range. Range end cannot be "
+                      "before start.");
+    check_datum_error(VSDB_PORT, VSDB_PORT_TRUNKS, "1-5000",
+                      "constraint violation: 5000 is not in the valid range "
+                      "0 to 4095 (inclusive)");
+    check_datum_error(VSDB_PORT, VSDB_PORT_TRUNKS, "1-x",
+                      "\"1-x\" is not a valid integer or range");
     check_datum_error(VSDB_PORT, VSDB_PORT_TAG, "[1,2]",
                       "[1,2]: 2 value(s) specified but the maximum number "
                       "is 1");
