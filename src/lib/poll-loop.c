@@ -63,9 +63,12 @@ poll_block(void)
     if (loop.deadline == LLONG_MAX) {
         timeout = -1;
     } else {
-        long long int left = loop.deadline - time_msec();
+        /* Compare before subtracting: poll_immediate_wake() sets the
+         * deadline to LLONG_MIN, and LLONG_MIN - now overflows. */
+        long long int now = time_msec();
+        long long int left = loop.deadline <= now ? 0 : loop.deadline - now;
 
-        timeout = left <= 0 ? 0 : left > INT_MAX ? INT_MAX : (int) left;
+        timeout = left > INT_MAX ? INT_MAX : (int) left;
     }
     if (poll(loop.fds, loop.n_fds, timeout) < 0 && errno != EINTR) {
         vx_fatal("poll failed: %s", vx_strerror(errno));
