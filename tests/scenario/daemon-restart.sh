@@ -2,7 +2,7 @@
 # A node keeps its bridges, ports and OpenFlow port numbers across a
 # restart (`appctl exit`, then SIGTERM), and cleans up its pid file and
 # control socket each time it stops.
-. "$(dirname "$0")/common.bash"
+. "$(dirname "$0")/common.bash" || exit 1
 
 new_rundir dir
 start_daemon "$dir"
