@@ -240,6 +240,12 @@ ctl_reply_error(struct ctl_conn *conn, const char *body)
     conn_reply(conn, 1, body ? body : "error");
 }
 
+void
+ctl_reply_status(struct ctl_conn *conn, int status, const char *body)
+{
+    conn_reply(conn, status, body ? body : "");
+}
+
 int
 ctl_reply_stream(struct ctl_conn *conn)
 {

@@ -69,6 +69,11 @@ void ctl_server_destroy(struct ctl_server *);
 void ctl_reply(struct ctl_conn *, const char *body);
 void ctl_reply_error(struct ctl_conn *, const char *body);
 
+/* Replies with STATUS (0 = success, 1 = error, or another value the client
+ * turns into its exit status, as `vsctl br-exists` does with 2) and BODY
+ * (NULL means empty). */
+void ctl_reply_status(struct ctl_conn *, int status, const char *body);
+
 /* Replies with status 0 and hands the connected socket to the caller, who
  * writes the stream and closes it.  Returns the descriptor. */
 int ctl_reply_stream(struct ctl_conn *);

@@ -245,3 +245,27 @@ TEST(poll_immediate_wake_beats_timers)
     poll_block();
     ASSERT_LT(time_msec() - start, 1000);
 }
+
+TEST(poll_immediate_wake_returns_at_once)
+{
+    int fds[2];
+
+    /* A descriptor that never becomes readable, and an immediate wake:
+     * poll_block() must return at once, not wait on the descriptor. */
+    ASSERT_EQ(pipe(fds), 0);
+    long long int start = time_msec();
+    poll_fd_wait(fds[0], POLLIN);
+    poll_immediate_wake();
+    poll_block();
+    ASSERT_LT(time_msec() - start, 1000);
+
+    /* The same after the clock was warped far forward. */
+    time_warp(1000LL * 1000 * 1000);
+    start = time_msec();
+    poll_fd_wait(fds[0], POLLIN);
+    poll_timer_wait(0);
+    poll_block();
+    ASSERT_LT(time_msec() - start, 1000);
+    close(fds[0]);
+    close(fds[1]);
+}

@@ -1,0 +1,365 @@
+/* cli-switch.c: the switch verbs of vxstack (vsctl, ofctl, dpctl, appctl,
+ * capture), each mapped onto one control request.  See cli.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "lib/ds.h"
+#include "lib/util.h"
+
+/* A growing argument vector for a request. */
+struct args {
+    const char **argv;          /* Arguments. */
+    size_t n;                   /* Number of arguments. */
+    size_t allocated;           /* Allocated elements. */
+    char **owned;               /* Strings to free with the vector. */
+    size_t n_owned;             /* Number of owned strings. */
+    size_t allocated_owned;     /* Allocated elements of 'owned'. */
+};
+
+static void
+args_add(struct args *args, const char *s)
+{
+    if (args->n >= args->allocated) {
+        args->argv = x2nrealloc(args->argv, &args->allocated,
+                                sizeof *args->argv);
+    }
+    args->argv[args->n++] = s;
+}
+
+/* Adds S, which the vector frees. */
+static void
+args_add_owned(struct args *args, char *s)
+{
+    if (args->n_owned >= args->allocated_owned) {
+        args->owned = x2nrealloc(args->owned, &args->allocated_owned,
+                                 sizeof *args->owned);
+    }
+    args->owned[args->n_owned++] = s;
+    args_add(args, s);
+}
+
+static void
+args_destroy(struct args *args)
+{
+    for (size_t i = 0; i < args->n_owned; i++) {
+        free(args->owned[i]);
+    }
+    free(args->owned);
+    free(args->argv);
+}
+
+static int
+call_args(const struct cli_ctx *ctx, struct args *args)
+{
+    int status = cli_call(ctx, (int) args->n, args->argv);
+
+    args_destroy(args);
+    return status;
+}
+
+int
+cli_vsctl(const struct cli_ctx *ctx, int argc, char *argv[])
+{
+    /* The daemon parses the whole vsctl command line: forward it as is. */
+    argv[0] = (char *) "vsctl";
+    return cli_call(ctx, argc, (const char **) argv);
+}
+
+/* ofctl. */
+
+static void
+ofctl_usage(void)
+{
+    printf("\
+usage: vxstack ofctl [OPTIONS] COMMAND BRIDGE [ARG...]\n\
+\n\
+Commands (as ovs-ofctl): show BRIDGE, dump-flows BRIDGE [FLOW],\n\
+add-flow BRIDGE FLOW, add-flows BRIDGE FILE (- for standard input),\n\
+mod-flows BRIDGE FLOW, del-flows BRIDGE [FLOW], dump-ports BRIDGE.\n\
+\n\
+Options:\n\
+  --strict              use strict matching for del-flows and mod-flows\n\
+  --no-stats            leave out flow statistics in dump-flows\n\
+  --names, --no-names   show port names (default when output is a\n\
+                        terminal) or numbers\n\
+  --sort[=FIELD]        sort dump-flows output by FIELD (or priority)\n\
+  --rsort[=FIELD]       the same, in descending order\n\
+  -O, --protocols=LIST  OpenFlow versions to use\n");
+}
+
+/* Returns true if ARG is an ofctl option forwarded as is. */
+static bool
+is_ofctl_option(const char *arg)
+{
+    static const char *const plain[] = {
+        "--strict", "--no-stats", "--names", "--no-names", "--sort",
+        "--rsort",
+    };
+
+    for (size_t i = 0; i < ARRAY_SIZE(plain); i++) {
+        if (!strcmp(arg, plain[i])) {
+            return true;
+        }
+    }
+    return (str_has_prefix(arg, "--sort=") || str_has_prefix(arg, "--rsort=")
+            || str_has_prefix(arg, "--protocols="));
+}
+
+/* Reads all of FILE ("-" for standard input) into a new string.  Returns
+ * NULL after printing an error. */
+static char *
+read_flow_file(const char *file)
+{
+    struct ds contents = DS_EMPTY_INITIALIZER;
+    FILE *stream = strcmp(file, "-") ? fopen(file, "r") : stdin;
+    char buf[65536];
+    size_t n;
+
+    if (!stream) {
+        fprintf(stderr, "vxstack: %s: open failed (%s)\n", file,
+                strerror(errno));
+        return NULL;
+    }
+    while ((n = fread(buf, 1, sizeof buf, stream)) > 0) {
+        ds_put_buffer(&contents, buf, n);
+    }
+    if (ferror(stream)) {
+        fprintf(stderr, "vxstack: %s: read failed (%s)\n", file,
+                strerror(errno));
+        ds_destroy(&contents);
+        if (stream != stdin) {
+            fclose(stream);
+        }
+        return NULL;
+    }
+    if (stream != stdin) {
+        fclose(stream);
+    }
+    return contents.string ? ds_steal_cstr(&contents) : xstrdup("");
+}
+
+int
+cli_ofctl(const struct cli_ctx *ctx, int argc, char *argv[])
+{
+    struct args options = { 0 }, positional = { 0 };
+    struct args request = { 0 };
+    bool no_more_options = false;
+    bool names_given = false;
+
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+
+        if (no_more_options || arg[0] != '-' || !strcmp(arg, "-")) {
+            args_add(&positional, arg);
+        } else if (!strcmp(arg, "--")) {
+            no_more_options = true;
+        } else if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+            ofctl_usage();
+            args_destroy(&options);
+            args_destroy(&positional);
+            return 0;
+        } else if (!strcmp(arg, "-O") || !strcmp(arg, "--protocols")) {
+            if (i + 1 >= argc) {
+                cli_usage_error("ofctl: option '%s' requires an argument",
+                                arg);
+            }
+            args_add_owned(&options, xasprintf("--protocols=%s", argv[++i]));
+        } else if (str_has_prefix(arg, "-O")) {
+            args_add_owned(&options, xasprintf("--protocols=%s", arg + 2));
+        } else if (is_ofctl_option(arg)) {
+            names_given |= (!strcmp(arg, "--names")
+                            || !strcmp(arg, "--no-names"));
+            args_add(&options, arg);
+        } else {
+            cli_usage_error("ofctl: unrecognized option '%s'", arg);
+        }
+    }
+    if (!positional.n) {
+        cli_usage_error("ofctl: missing command name");
+    }
+    if (!names_given && isatty(STDOUT_FILENO)) {
+        args_add(&options, "--names");
+    }
+
+    args_add_owned(&request, xasprintf("ofctl/%s", positional.argv[0]));
+    for (size_t i = 0; i < options.n; i++) {
+        args_add(&request, options.argv[i]);
+    }
+    for (size_t i = 1; i < positional.n; i++) {
+        const char *cmd = positional.argv[0];
+
+        if (i == 2 && (!strcmp(cmd, "add-flows")
+                       || !strcmp(cmd, "replace-flows"))) {
+            char *contents = read_flow_file(positional.argv[i]);
+
+            if (!contents) {
+                args_destroy(&options);
+                args_destroy(&positional);
+                args_destroy(&request);
+                return 1;
+            }
+            args_add_owned(&request, contents);
+        } else {
+            args_add(&request, positional.argv[i]);
+        }
+    }
+    args_destroy(&positional);
+    int status = call_args(ctx, &request);
+    args_destroy(&options);
+    return status;
+}
+
+/* dpctl. */
+
+int
+cli_dpctl(const struct cli_ctx *ctx, int argc, char *argv[])
+{
+    static const char *const options[] = {
+        "-s", "--statistics", "-m", "--more", "--names", "--no-names",
+    };
+    struct args opts = { 0 }, request = { 0 };
+    int i;
+
+    for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+        bool known = false;
+
+        for (size_t k = 0; k < ARRAY_SIZE(options); k++) {
+            known |= !strcmp(argv[i], options[k]);
+        }
+        if (!known) {
+            cli_usage_error("dpctl: unrecognized option '%s'", argv[i]);
+        }
+        args_add(&opts, argv[i]);
+    }
+    if (i >= argc) {
+        cli_usage_error("dpctl: missing command name");
+    }
+    args_add_owned(&request, xasprintf("dpctl/%s", argv[i]));
+    for (size_t k = 0; k < opts.n; k++) {
+        args_add(&request, opts.argv[k]);
+    }
+    for (i++; i < argc; i++) {
+        args_add(&request, argv[i]);
+    }
+    args_destroy(&opts);
+    return call_args(ctx, &request);
+}
+
+/* appctl. */
+
+int
+cli_appctl(const struct cli_ctx *ctx, int argc, char *argv[])
+{
+    if (argc < 2) {
+        cli_usage_error("appctl: missing command name (use `vxstack appctl "
+                        "list-commands` to list them)");
+    }
+    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
+        printf("usage: vxstack appctl COMMAND [ARG...]\n"
+               "Sends COMMAND to vxstackd; `vxstack appctl list-commands` "
+               "lists them.\n");
+        return 0;
+    }
+    return cli_call(ctx, argc - 1, (const char **) argv + 1);
+}
+
+/* capture. */
+
+/* Returns the value of option OPT ("-i") at ARGV[*I]: attached ("-ieth0")
+ * or the next argument. */
+static const char *
+short_option_value(int argc, char *argv[], int *i, const char *opt)
+{
+    const char *arg = argv[*i];
+
+    if (arg[2]) {
+        return arg + 2;
+    }
+    if (*i + 1 >= argc) {
+        cli_usage_error("capture: option '%s' requires an argument", opt);
+    }
+    return argv[++*i];
+}
+
+int
+cli_capture(const struct cli_ctx *ctx, int argc, char *argv[])
+{
+    const char *port = NULL, *file = NULL, *count = NULL;
+    const char *request[5];
+    int n_request = 0;
+    int fd, status;
+
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+
+        if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
+            printf("usage: vxstack capture -i PORT [-w FILE|-] "
+                   "[-c COUNT]\n"
+                   "Writes the packets seen on PORT as a pcap file (to "
+                   "standard output with -w -),\n"
+                   "stopping after COUNT packets or when interrupted.\n");
+            return 0;
+        } else if (str_has_prefix(arg, "-i")) {
+            port = short_option_value(argc, argv, &i, "-i");
+        } else if (str_has_prefix(arg, "-w")) {
+            file = short_option_value(argc, argv, &i, "-w");
+        } else if (str_has_prefix(arg, "-c")) {
+            uint64_t n;
+
+            count = short_option_value(argc, argv, &i, "-c");
+            if (!str_to_uint64(count, 10, UINT32_MAX, &n) || !n) {
+                cli_usage_error("capture: invalid packet count '%s'",
+                                count);
+            }
+        } else if (arg[0] == '-') {
+            cli_usage_error("capture: unrecognized option '%s'", arg);
+        } else {
+            cli_usage_error("capture: unexpected argument '%s' (filter "
+                            "expressions are not supported)", arg);
+        }
+    }
+    if (!port) {
+        cli_usage_error("capture: missing -i PORT");
+    }
+    if (!file || !strcmp(file, "-")) {
+        if (isatty(STDOUT_FILENO)) {
+            cli_usage_error("capture: refusing to write a binary pcap "
+                            "stream to a terminal; use -w FILE or "
+                            "redirect the output");
+        }
+        file = NULL;
+        fd = STDOUT_FILENO;
+    } else {
+        fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd < 0) {
+            fprintf(stderr, "vxstack: %s: cannot create file (%s)\n", file,
+                    strerror(errno));
+            return 1;
+        }
+    }
+
+    request[n_request++] = "capture";
+    request[n_request++] = "-i";
+    request[n_request++] = port;
+    if (count) {
+        request[n_request++] = "-c";
+        request[n_request++] = count;
+    }
+    status = cli_call_stream(ctx, n_request, request, fd);
+    if (file) {
+        if (close(fd) < 0 && !status) {
+            fprintf(stderr, "vxstack: %s: write failed (%s)\n", file,
+                    strerror(errno));
+            status = 1;
+        }
+        if (status) {
+            unlink(file);
+        }
+    }
+    return status;
+}
