@@ -573,6 +573,31 @@ ofproto_port_del(struct ofproto *ofproto, uint32_t ofp_port)
     return 0;
 }
 
+static int
+compare_ofport_numbers(const void *a_, const void *b_)
+{
+    const struct ofport *const *a = a_;
+    const struct ofport *const *b = b_;
+
+    return (*a)->ofp_port < (*b)->ofp_port ? -1
+           : (*a)->ofp_port > (*b)->ofp_port;
+}
+
+size_t
+ofproto_ports(const struct ofproto *ofproto, struct ofport ***portsp)
+{
+    size_t n = hmap_count(&ofproto->ports), i = 0;
+    struct ofport **ports = xcalloc(n ? n : 1, sizeof *ports);
+    struct ofport *port;
+
+    HMAP_FOR_EACH (port, hmap_node, &ofproto->ports) {
+        ports[i++] = port;
+    }
+    qsort(ports, n, sizeof *ports, compare_ofport_numbers);
+    *portsp = ports;
+    return n;
+}
+
 void
 ofproto_port_map_build(const struct ofproto *ofproto,
                        struct ofp_port_map *map)
@@ -1261,27 +1286,12 @@ ofproto_next_wake(const struct ofproto *ofproto)
 
 /* `ovs-ofctl show`. */
 
-static int
-compare_ports(const void *a_, const void *b_)
-{
-    const struct ofport *const *a = a_;
-    const struct ofport *const *b = b_;
-
-    return (*a)->ofp_port < (*b)->ofp_port ? -1
-           : (*a)->ofp_port > (*b)->ofp_port;
-}
-
 void
 ofproto_format_show(struct ofproto *ofproto, struct ds *s)
 {
-    size_t n = hmap_count(&ofproto->ports), i = 0;
-    struct ofport **ports = xcalloc(n ? n : 1, sizeof *ports);
+    struct ofport **ports;
+    size_t n = ofproto_ports(ofproto, &ports), i;
     struct ofport *port;
-
-    HMAP_FOR_EACH (port, hmap_node, &ofproto->ports) {
-        ports[i++] = port;
-    }
-    qsort(ports, n, sizeof *ports, compare_ports);
 
     ds_put_format(s, "OFPT_FEATURES_REPLY (xid=0x2): dpid:%016"PRIx64"\n",
                   ofproto->datapath_id);

@@ -146,6 +146,11 @@ int ofproto_port_del(struct ofproto *, uint32_t ofp_port);
 struct ofport *ofproto_port_by_name(const struct ofproto *, const char *);
 struct ofport *ofproto_port_by_number(const struct ofproto *, uint32_t);
 
+/* Stores in *PORTSP a new array of the bridge's ports sorted by OpenFlow
+ * port number (LOCAL last); returns how many.  The caller frees the array
+ * (not the ports). */
+size_t ofproto_ports(const struct ofproto *, struct ofport ***portsp);
+
 /* Fills MAP with this bridge's port names and numbers. */
 void ofproto_port_map_build(const struct ofproto *, struct ofp_port_map *);
 
