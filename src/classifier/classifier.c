@@ -833,6 +833,12 @@ cls_trie_skip(const struct classifier *cls, const struct cls_subtable *st,
               const struct flow *flow, struct cls_trie_ctx ctx[CLS_N_TRIES],
               struct flow_wildcards *wc)
 {
+    /* The trie fields are nw_src and nw_dst, whose prerequisite is IPv4:
+     * an ARP packet's arp_spa/arp_tpa share their bits but are other
+     * fields, which OVS's tries do not index. */
+    if (flow->dl_type != htons(ETH_TYPE_IP)) {
+        return false;
+    }
     for (int f = 0; f < CLS_N_TRIES; f++) {
         unsigned int plen = st->trie_plen[f];
         struct cls_trie_ctx *c = &ctx[f];

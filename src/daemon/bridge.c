@@ -429,13 +429,64 @@ count_tunnel_users(struct ofproto *ofproto, void *n_)
     free(ports);
 }
 
+static int
+compare_rows_by_seq(const void *a_, const void *b_)
+{
+    const struct vsdb_row *const *a = a_;
+    const struct vsdb_row *const *b = b_;
+
+    return (*a)->seq < (*b)->seq ? -1 : (*a)->seq > (*b)->seq;
+}
+
+/* Creates or updates bridge BR: its own internal port first (the
+ * datapath numbers it before the bridge's other ports, as OVS does), then
+ * the other ports in the order they were made. */
+static void
+configure_bridge(const struct vsdb_data *data, const struct vsdb_row *br)
+{
+    const char *name = vsdb_row_name(br);
+    const char *fail_mode = vsdb_row_get_string(br, VSDB_BR_FAIL_MODE);
+    struct ofproto *ofproto = ofproto_lookup(name);
+    const struct vsdb_row *port, **ports;
+    size_t n = 0;
+    unsigned int i;
+
+    if (!ofproto) {
+        ofproto = ofproto_create(name);
+    }
+    ofproto_set_fail_mode(ofproto, fail_mode && !strcmp(fail_mode, "secure")
+                                   ? OFPROTO_FAIL_SECURE
+                                   : OFPROTO_FAIL_STANDALONE);
+    ports = xcalloc(vsdb_row_get(br, VSDB_BR_PORTS)->n + 1, sizeof *ports);
+    VSDB_FOR_EACH_REF (port, i, br, VSDB_BR_PORTS, data) {
+        ports[n++] = port;
+    }
+    qsort(ports, n, sizeof *ports, compare_rows_by_seq);
+    for (int pass = 0; pass < 2; pass++) {
+        for (size_t p = 0; p < n; p++) {
+            bool is_local = !strcmp(vsdb_row_name(ports[p]), name);
+            const struct vsdb_row *iface;
+            unsigned int j;
+
+            if (is_local != !pass) {
+                continue;
+            }
+            VSDB_FOR_EACH_REF (iface, j, ports[p], VSDB_PORT_INTERFACES,
+                               data) {
+                configure_iface(ofproto, ports[p], iface);
+            }
+        }
+    }
+    free(ports);
+}
+
 static void
 bridge_reconfigure(struct vsdb *db_, void *aux)
 {
     const struct vsdb_data *data = vsdb_get_data(db_);
     struct bridge_gc gc = { data, NULL, 0 };
-    const struct vsdb_row *br;
-    size_t idx, n_tunnels = 0;
+    const struct vsdb_row *br, **bridges;
+    size_t idx, n_bridges, n_tunnels = 0;
 
     (void) aux;
     COVERAGE_INC(bridge_reconfigure);
@@ -448,31 +499,26 @@ bridge_reconfigure(struct vsdb *db_, void *aux)
     free(gc.dead);
 
     /* Bridges in the database, in creation order so that the datapath
-     * numbers their ports in the order the user made them. */
+     * numbers their ports in the order the user made them.  Stale ports
+     * go first everywhere, so that a port moved between bridges in one
+     * transaction finds its device free. */
+    n_bridges = vsdb_count(data, VSDB_BRIDGE);
+    bridges = xcalloc(n_bridges + 1, sizeof *bridges);
     VSDB_FOR_EACH_ROW (br, idx, VSDB_BRIDGE, data) {
-        const char *name = vsdb_row_name(br);
-        const char *fail_mode = vsdb_row_get_string(br, VSDB_BR_FAIL_MODE);
-        struct ofproto *ofproto = ofproto_lookup(name);
-        const struct vsdb_row *port;
-        unsigned int i;
+        bridges[idx] = br;
+    }
+    qsort(bridges, n_bridges, sizeof *bridges, compare_rows_by_seq);
+    for (size_t b = 0; b < n_bridges; b++) {
+        struct ofproto *ofproto = ofproto_lookup(vsdb_row_name(bridges[b]));
 
-        if (!ofproto) {
-            ofproto = ofproto_create(name);
-        }
-        ofproto_set_fail_mode(ofproto, fail_mode && !strcmp(fail_mode,
-                                                            "secure")
-                                       ? OFPROTO_FAIL_SECURE
-                                       : OFPROTO_FAIL_STANDALONE);
-        remove_stale_ports(ofproto, data, br);
-        VSDB_FOR_EACH_REF (port, i, br, VSDB_BR_PORTS, data) {
-            const struct vsdb_row *iface;
-            unsigned int j;
-
-            VSDB_FOR_EACH_REF (iface, j, port, VSDB_PORT_INTERFACES, data) {
-                configure_iface(ofproto, port, iface);
-            }
+        if (ofproto) {
+            remove_stale_ports(ofproto, data, bridges[b]);
         }
     }
+    for (size_t b = 0; b < n_bridges; b++) {
+        configure_bridge(data, bridges[b]);
+    }
+    free(bridges);
 
     /* The datapath's tunnel port goes when its last user does. */
     ofproto_for_each(count_tunnel_users, &n_tunnels);

@@ -565,6 +565,13 @@ ofp_parse_exact_flow(const char *s, const struct ofp_port_map *port_map,
     if (!f.in_port) {
         f.in_port = OFPP_NONE;
     }
+    /* A VLAN header given by its TCI is an 802.1Q tag, as a packet with
+     * that header would have (OVS's flow_fix_vlan_tpid()). */
+    for (int i = 0; i < FLOW_MAX_VLAN_HEADERS; i++) {
+        if (f.vlans[i].tci & htons(VLAN_CFI) && !f.vlans[i].tpid) {
+            f.vlans[i].tpid = htons(ETH_TYPE_VLAN_8021Q);
+        }
+    }
     *flow = f;
 
 exit:

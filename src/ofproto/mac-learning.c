@@ -208,6 +208,7 @@ mac_learning_format_stats(const struct mac_learning *ml,
     ds_put_format(s, "Statistics for bridge \"%s\":\n", br_name);
     ds_put_format(s, "  Current/maximum MAC entries in the table: %zu/%zu\n",
                   hmap_count(&ml->table), ml->max_entries);
+    ds_put_cstr(s, "  Current static MAC entries in the table : 0\n");
     ds_put_format(s, "  Total number of learned MAC entries     : %"PRIu64"\n",
                   ml->n_learned);
     ds_put_format(s, "  Total number of expired MAC entries     : %"PRIu64"\n",

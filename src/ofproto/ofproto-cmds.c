@@ -261,6 +261,8 @@ cmd_dump_flows(struct ctl_conn *conn, int argc, const char *argv[],
     opt.names = o.names == 1;
     opt.sort = o.sort;
     opt.sort_field = o.sort_field;
+    opt.nxst = !opt.names && opt.show_stats;
+    opt.filtered = o.n_args > 1;
     ofproto_dump_flows(ofproto, &opt, &s);
     ofp_flow_mod_uninit(&fm);
     ctl_reply(conn, ds_cstr(&s));

@@ -1198,6 +1198,10 @@ ofproto_dump_flows(struct ofproto *ofproto,
         }
     }
 
+    if (opt->nxst) {
+        ds_put_format(s, "NXST_FLOW reply (xid=%s):\n",
+                      opt->filtered ? "0x8" : "0x4");
+    }
     if (opt->sort && n > 1) {
         sort_options = opt;
         qsort(entries, n, sizeof *entries, compare_dump_entries);
@@ -1219,8 +1223,8 @@ ofproto_dump_flows(struct ofproto *ofproto,
             .flags = rule->flags,
             .packet_count = rule->packet_count,
             .byte_count = rule->byte_count,
-            .idle_age = -1,
-            .hard_age = -1,
+            .idle_age = opt->nxst ? (now - rule->used) / 1000 : -1,
+            .hard_age = opt->nxst ? (now - rule->modified) / 1000 : -1,
         };
 
         ofp_flow_stats_format(&fs, opt->names ? &ofproto->port_map : NULL,

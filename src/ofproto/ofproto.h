@@ -211,6 +211,11 @@ struct ofproto_dump_options {
     bool names;                 /* Show port names. */
     int sort;                   /* 0 none, 1 --sort, -1 --rsort. */
     const char *sort_field;     /* Field to sort by, NULL = priority. */
+    bool nxst;                  /* Raw NXST_FLOW reply layout, as ovs-ofctl
+                                 * prints it without --names: a header
+                                 * line and idle_age/hard_age. */
+    bool filtered;              /* The request had a flow filter (the
+                                 * header's xid is then 0x8, not 0x4). */
 };
 
 /* Appends one line per flow in dump-flows format. */

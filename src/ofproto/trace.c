@@ -296,7 +296,13 @@ ofproto_trace_command(int argc, const char *argv[], struct ds *output)
     }
 
     memset(&flow, 0, sizeof flow);
-    if (n_args == 1 || (n_args == 2 && strchr(args[0], '('))) {
+    if (n_args == 2 && (!strcmp(args[0], "ovs-system")
+                        || !strcmp(args[0], "system@ovs-system"))) {
+        /* "DP_NAME ODP_FLOW": our only datapath. */
+        args[0] = args[1];
+        n_args = 1;
+    }
+    if (n_args == 1) {
         /* A datapath flow: in_port(N) names a datapath port. */
         const char *why;
 

@@ -1545,8 +1545,12 @@ do_xlate_actions(const struct ofpact *ofpacts, size_t n,
             compose_conntrack_action(ctx, &a->ct, last);
             break;
         case OFPACT_CT_CLEAR:
+            /* As OVS 3.x: the datapath action is needed only when the
+             * packet may carry conntrack state. */
+            if (ctx->conntracked) {
+                odp_actions_put(ctx->odp, ODP_ACTION_CT_CLEAR);
+            }
             clear_conntrack(ctx);
-            odp_actions_put(ctx->odp, ODP_ACTION_CT_CLEAR);
             break;
         case OFPACT_LEARN:
             xlate_learn_action(ctx, &a->learn);

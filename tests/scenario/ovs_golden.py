@@ -61,6 +61,9 @@ def map_command(cmd):
         return None
     tool, args = words[0], words[1:]
     if tool == "ovs-appctl":
+        # OVS's userspace datapath is "ovs-netdev"; vxstack's, like the
+        # seed's kernel one, is "ovs-system".
+        args = ["ovs-system" if a == "ovs-netdev" else a for a in args]
         return ["appctl"] + args
     if tool == "ovs-ofctl":
         return ["ofctl"] + args
@@ -113,7 +116,11 @@ def normalise_expected(text):
 
 
 def normalise_common(text):
+    text = text.rstrip("\n")
     text = re.sub(r"duration=[0-9.]+s", "duration=Xs", text)
+    # fdb/show ages (seconds since the entry was last refreshed).
+    text = re.sub(r"(?m)^(\s*\S+\s+\d+\s+[0-9a-f:]{17}\s+)\d+$",
+                  r"\1A", text)
     text = re.sub(r"n_packets=\d+", "n_packets=N", text)
     text = re.sub(r"n_bytes=\d+", "n_bytes=N", text)
     text = re.sub(r"idle_age=\d+, ", "", text)

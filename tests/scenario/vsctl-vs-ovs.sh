@@ -174,7 +174,12 @@ tree, _ = blocks(lines, 1, 4)
 sys.stdout.write(lines[0] + "\n" + render(tree))'
 }
 ovs_show=$(ovs-vsctl --db="unix:$ovs/db.sock" --no-wait show | normalise_show)
-vx_show=$(vx "$dir" vsctl show | normalise_show)
+# The reference is ovsdb-server alone, without a switch to open the ports'
+# devices, so the error column our switch fills for the absent devices is
+# left out of the comparison.
+vx_show=$(vx "$dir" vsctl show \
+          | grep -v '^ *error: "could not open network device' \
+          | normalise_show)
 check_eq "$vx_show" "$ovs_show" "show"
 echo "$n command lines and show agree with ovs-vsctl"
 stop_daemon "$dir"
