@@ -247,6 +247,82 @@ remove_port(struct ofproto *ofproto, struct ofport *port)
     ofproto_port_del(ofproto, ofport_ofp_port(port));
 }
 
+/* Applies IFACE's mtu_request to the device of PORT (if it has one) and
+ * reports the device's MTU in the Interface's `mtu` column. */
+static void
+configure_mtu(const struct vsdb_row *iface, struct ofport *port)
+{
+    uint32_t odp = ofport_odp_port(port);
+    struct netdev *netdev;
+    int64_t mtu_request;
+
+    if (odp == ODPP_NONE || !type_is_device(ofport_type(port))) {
+        return;
+    }
+    netdev = dp_port_netdev(dp, odp);
+    if (!netdev) {
+        return;
+    }
+    if (vsdb_row_get_integer(iface, VSDB_IFACE_MTU_REQUEST, &mtu_request)
+        && netdev_get_mtu(netdev) != mtu_request) {
+        int error = netdev_set_mtu(netdev, (int) mtu_request);
+
+        if (error) {
+            VLOG_WARN("%s: could not set MTU %"PRId64" (%s)",
+                      ofport_name(port), mtu_request, vx_strerror(error));
+        }
+    }
+    vsdb_iface_set_mtu(db, ofport_name(port), netdev_get_mtu(netdev));
+}
+
+/* Gives the bridge's internal ports without an mtu_request the smallest
+ * MTU of the bridge's other device ports, 1500 if it has none (OVS's rule
+ * for internal interfaces, which is why the seed's br-int has MTU 1450
+ * and br-tun 1500). */
+static void
+configure_internal_mtus(struct ofproto *ofproto, const struct vsdb_data *data)
+{
+    struct ofport **ports;
+    size_t n = ofproto_ports(ofproto, &ports);
+    int min_mtu = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        uint32_t odp = ofport_odp_port(ports[i]);
+        struct netdev *nd;
+
+        if (!strcmp(ofport_type(ports[i]), "internal") || odp == ODPP_NONE
+            || !type_is_device(ofport_type(ports[i]))) {
+            continue;
+        }
+        nd = dp_port_netdev(dp, odp);
+        if (nd && (!min_mtu || netdev_get_mtu(nd) < min_mtu)) {
+            min_mtu = netdev_get_mtu(nd);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        const struct vsdb_row *iface;
+        struct netdev *nd;
+        int64_t req;
+
+        if (strcmp(ofport_type(ports[i]), "internal")
+            || ofport_odp_port(ports[i]) == ODPP_NONE) {
+            continue;
+        }
+        iface = vsdb_find_row(data, VSDB_INTERFACE, ofport_name(ports[i]));
+        nd = dp_port_netdev(dp, ofport_odp_port(ports[i]));
+        if (!nd || (iface && vsdb_row_get_integer(iface,
+                                                  VSDB_IFACE_MTU_REQUEST,
+                                                  &req))) {
+            continue;
+        }
+        if (netdev_get_mtu(nd) != (min_mtu ? min_mtu : 1500)) {
+            netdev_set_mtu(nd, min_mtu ? min_mtu : 1500);
+        }
+        vsdb_iface_set_mtu(db, ofport_name(ports[i]), netdev_get_mtu(nd));
+    }
+    free(ports);
+}
+
 static void
 set_error(const char *name, const char *error)
 {
@@ -317,6 +393,7 @@ configure_iface(struct ofproto *ofproto, const struct vsdb_row *port,
         spec.odp_port = ofport_odp_port(ofport);
         ofproto_port_reconfigure(ofproto, &spec);
         vsdb_iface_set_status(db, name, NULL);
+        configure_mtu(iface, ofport);
         free(trunks);
         return;
     }
@@ -351,6 +428,7 @@ configure_iface(struct ofproto *ofproto, const struct vsdb_row *port,
         goto fail;
     }
     vsdb_iface_set_status(db, name, NULL);
+    configure_mtu(iface, ofproto_port_by_number(ofproto, ofp_port));
     free(trunks);
     return;
 
@@ -478,6 +556,7 @@ configure_bridge(const struct vsdb_data *data, const struct vsdb_row *br)
         }
     }
     free(ports);
+    configure_internal_mtus(ofproto, data);
 }
 
 static void

@@ -272,6 +272,48 @@ out:
 }
 
 static void
+cmd_dump_aggregate(struct ctl_conn *conn, int argc, const char *argv[],
+                   void *aux)
+{
+    struct ofctl_options o;
+    struct ofproto *ofproto;
+    struct ofp_flow_mod fm;
+    struct ofproto_aggregate agg;
+    char *error, *reply;
+
+    (void) aux;
+    error = parse_ofctl_options(argc, argv, &o);
+    if (error) {
+        reply_error_free(conn, error);
+        return;
+    }
+    if (o.n_args < 1 || o.n_args > 2) {
+        ctl_reply_error(conn, "usage: dump-aggregate BRIDGE [FLOW]");
+        goto out;
+    }
+    ofproto = lookup_bridge(conn, o.args[0]);
+    if (!ofproto) {
+        goto out;
+    }
+    error = ofp_parse_flow_mod(&fm, o.n_args > 1 ? o.args[1] : "",
+                               ofproto_port_map(ofproto), OFPFC_DELETE);
+    if (error) {
+        reply_error_free(conn, error);
+        goto out;
+    }
+    ofproto_aggregate(ofproto, &fm.match, fm.table_id, fm.cookie,
+                      fm.cookie_mask, fm.out_port, &agg);
+    ofp_flow_mod_uninit(&fm);
+    reply = xasprintf("NXST_AGGREGATE reply (xid=0x4): packet_count=%"PRIu64
+                      " byte_count=%"PRIu64" flow_count=%"PRIu64,
+                      agg.packet_count, agg.byte_count, agg.flow_count);
+    ctl_reply(conn, reply);
+    free(reply);
+out:
+    free(o.sort_field);
+}
+
+static void
 cmd_show(struct ctl_conn *conn, int argc, const char *argv[], void *aux)
 {
     struct ofproto *ofproto = lookup_bridge(conn, argv[1]);
@@ -438,6 +480,8 @@ ofproto_cmds_register(void)
                          cmd_add_flows, NULL);
     ctl_command_register("ofctl/dump-flows", "[OPTIONS] BRIDGE [FLOW]", 1, 8,
                          cmd_dump_flows, NULL);
+    ctl_command_register("ofctl/dump-aggregate", "BRIDGE [FLOW]", 1, 2,
+                         cmd_dump_aggregate, NULL);
     ctl_command_register("ofctl/show", "BRIDGE", 1, 1, cmd_show, NULL);
     ctl_command_register("ofproto/trace",
                          "{BRIDGE FLOW | ODP_FLOW} [--ct-next STATE]... "

@@ -819,19 +819,6 @@ batch_rollback(struct batch *b)
     free(b->e);
 }
 
-static bool
-cookie_matches(const struct ofp_flow_mod *fm, const struct rule *rule)
-{
-    return !((rule->flow_cookie ^ fm->cookie) & fm->cookie_mask);
-}
-
-static bool
-out_port_matches(const struct ofp_flow_mod *fm, const struct rule *rule)
-{
-    return fm->out_port == OFPP_ANY
-           || ofpacts_output_to_port(&rule->ofpacts, fm->out_port);
-}
-
 static void
 collect_push(struct rule ***rules, size_t *n, size_t *allocated,
              struct rule *rule)
@@ -842,43 +829,64 @@ collect_push(struct rule ***rules, size_t *n, size_t *allocated,
     (*rules)[(*n)++] = rule;
 }
 
-/* Collects the rules visible in the batch version that FM selects (loose
- * or strict) into *RULESP. */
+/* A selection of rules, as flow mods, dump-flows and dump-aggregate make
+ * it: by table (or OFPTT_ALL), match (loose, or strict with PRIORITY),
+ * cookie under COOKIE_MASK and an out_port filter (OFPP_ANY for none). */
+struct rule_filter {
+    const struct match *match;
+    int priority;
+    bool strict;
+    uint8_t table_id;
+    uint64_t cookie;
+    uint64_t cookie_mask;
+    uint32_t out_port;
+};
+
+static bool
+rule_filter_matches(const struct rule_filter *f, const struct rule *rule)
+{
+    return !((rule->flow_cookie ^ f->cookie) & f->cookie_mask)
+           && (f->out_port == OFPP_ANY
+               || ofpacts_output_to_port(&rule->ofpacts, f->out_port));
+}
+
+/* Collects the rules visible in VERSION that F selects, in dump order,
+ * into *RULESP (freed by the caller).  Returns how many. */
 static size_t
-collect_rules(struct batch *b, const struct ofp_flow_mod *fm, bool strict,
-              struct rule ***rulesp)
+collect_rules__(struct ofproto *ofproto, cls_version_t version,
+                const struct rule_filter *f, struct rule ***rulesp)
 {
     struct rule **rules = NULL;
     size_t n = 0, allocated = 0;
-    int first = fm->table_id == OFPTT_ALL ? 0 : fm->table_id;
-    int last = fm->table_id == OFPTT_ALL ? OFP_N_TABLES - 1 : fm->table_id;
+    int first = f->table_id == OFPTT_ALL ? 0 : f->table_id;
+    int last = f->table_id == OFPTT_ALL ? OFP_N_TABLES - 1 : f->table_id;
+    struct match catchall;
 
+    match_init_catchall(&catchall);
     for (int t = first; t <= last; t++) {
-        struct classifier *cls = &b->ofproto->tables[t].cls;
+        struct classifier *cls = &ofproto->tables[t].cls;
 
         if (classifier_is_empty(cls)) {
             continue;
         }
-        if (strict) {
+        if (f->strict) {
             const struct cls_rule *cr = classifier_find_match_exactly(
-                cls, &fm->match, fm->priority, b->version);
+                cls, f->match, f->priority, version);
 
-            if (cr) {
-                struct rule *rule = CONTAINER_OF(cr, struct rule, cr);
-
-                if (cookie_matches(fm, rule) && out_port_matches(fm, rule)) {
-                    collect_push(&rules, &n, &allocated, rule);
-                }
+            if (cr && rule_filter_matches(f, CONTAINER_OF(cr, struct rule,
+                                                          cr))) {
+                collect_push(&rules, &n, &allocated,
+                             CONTAINER_OF(cr, struct rule, cr));
             }
         } else {
-            struct cls_cursor cursor = cls_cursor_start(cls, &fm->match,
-                                                        b->version);
+            struct cls_cursor cursor = cls_cursor_start(
+                cls, f->match ? f->match : &catchall, version);
             struct cls_rule *cr;
 
             while ((cr = cls_cursor_next(&cursor))) {
                 struct rule *rule = CONTAINER_OF(cr, struct rule, cr);
 
-                if (cookie_matches(fm, rule) && out_port_matches(fm, rule)) {
+                if (rule_filter_matches(f, rule)) {
                     collect_push(&rules, &n, &allocated, rule);
                 }
             }
@@ -886,6 +894,25 @@ collect_rules(struct batch *b, const struct ofp_flow_mod *fm, bool strict,
     }
     *rulesp = rules;
     return n;
+}
+
+/* Collects the rules visible in the batch version that FM selects (loose
+ * or strict) into *RULESP. */
+static size_t
+collect_rules(struct batch *b, const struct ofp_flow_mod *fm, bool strict,
+              struct rule ***rulesp)
+{
+    struct rule_filter f = {
+        .match = &fm->match,
+        .priority = fm->priority,
+        .strict = strict,
+        .table_id = fm->table_id,
+        .cookie = fm->cookie,
+        .cookie_mask = fm->cookie_mask,
+        .out_port = fm->out_port,
+    };
+
+    return collect_rules__(b->ofproto, b->version, &f, rulesp);
 }
 
 static char *
@@ -1117,10 +1144,6 @@ ofproto_n_flows(const struct ofproto *ofproto)
 
 /* Dumping. */
 
-struct dump_entry {
-    struct rule *rule;
-};
-
 static const struct ofproto_dump_options *sort_options;
 
 static int
@@ -1128,6 +1151,8 @@ compare_by_field(const struct rule *a, const struct rule *b,
                  const char *field)
 {
     const struct mf_field *mf = field ? mf_from_name(field) : NULL;
+    union mf_value va, vb, ma, mb;
+    bool a_wild, b_wild;
 
     if (!mf) {
         return a->cr.priority < b->cr.priority ? -1
@@ -1136,14 +1161,12 @@ compare_by_field(const struct rule *a, const struct rule *b,
 
     /* Rules that do not match on the field sort after those that do, as
      * ovs-ofctl does. */
-    union mf_value va, vb, ma, mb;
-
     mf_get_value(mf, &a->cr.match.flow, &va);
     mf_get_value(mf, &b->cr.match.flow, &vb);
     mf_get_mask(mf, &a->cr.match.wc, &ma);
     mf_get_mask(mf, &b->cr.match.wc, &mb);
-    bool a_wild = is_all_zeros(&ma, mf->n_bytes);
-    bool b_wild = is_all_zeros(&mb, mf->n_bytes);
+    a_wild = is_all_zeros(&ma, mf->n_bytes);
+    b_wild = is_all_zeros(&mb, mf->n_bytes);
     if (a_wild != b_wild) {
         return a_wild ? 1 : -1;
     }
@@ -1151,10 +1174,11 @@ compare_by_field(const struct rule *a, const struct rule *b,
 }
 
 static int
-compare_dump_entries(const void *a_, const void *b_)
+compare_dump_rules(const void *a_, const void *b_)
 {
-    const struct dump_entry *a = a_, *b = b_;
-    int c = compare_by_field(a->rule, b->rule, sort_options->sort_field);
+    struct rule *const *a = a_;
+    struct rule *const *b = b_;
+    int c = compare_by_field(*a, *b, sort_options->sort_field);
 
     return sort_options->sort > 0 ? c : -c;
 }
@@ -1163,40 +1187,16 @@ void
 ofproto_dump_flows(struct ofproto *ofproto,
                    const struct ofproto_dump_options *opt, struct ds *s)
 {
-    struct dump_entry *entries = NULL;
-    size_t n = 0, allocated = 0;
+    struct rule_filter f = {
+        .match = opt->match,
+        .table_id = opt->table_id,
+        .cookie = opt->cookie,
+        .cookie_mask = opt->cookie_mask,
+        .out_port = opt->out_port,
+    };
     long long int now = time_msec();
-    struct match catchall;
-    int first = opt->table_id == OFPTT_ALL ? 0 : opt->table_id;
-    int last = opt->table_id == OFPTT_ALL ? OFP_N_TABLES - 1 : opt->table_id;
-
-    match_init_catchall(&catchall);
-    for (int t = first; t <= last; t++) {
-        struct classifier *cls = &ofproto->tables[t].cls;
-        struct cls_cursor cursor;
-        struct cls_rule *cr;
-
-        if (classifier_is_empty(cls)) {
-            continue;
-        }
-        cursor = cls_cursor_start(cls, opt->match ? opt->match : &catchall,
-                                  ofproto->tables_version);
-        while ((cr = cls_cursor_next(&cursor))) {
-            struct rule *rule = CONTAINER_OF(cr, struct rule, cr);
-
-            if ((rule->flow_cookie ^ opt->cookie) & opt->cookie_mask) {
-                continue;
-            }
-            if (opt->out_port != OFPP_ANY
-                && !ofpacts_output_to_port(&rule->ofpacts, opt->out_port)) {
-                continue;
-            }
-            if (n >= allocated) {
-                entries = x2nrealloc(entries, &allocated, sizeof *entries);
-            }
-            entries[n++].rule = rule;
-        }
-    }
+    struct rule **rules;
+    size_t n = collect_rules__(ofproto, ofproto->tables_version, &f, &rules);
 
     if (opt->nxst) {
         ds_put_format(s, "NXST_FLOW reply (xid=%s):\n",
@@ -1204,12 +1204,12 @@ ofproto_dump_flows(struct ofproto *ofproto,
     }
     if (opt->sort && n > 1) {
         sort_options = opt;
-        qsort(entries, n, sizeof *entries, compare_dump_entries);
+        qsort(rules, n, sizeof *rules, compare_dump_rules);
         sort_options = NULL;
     }
 
     for (size_t i = 0; i < n; i++) {
-        const struct rule *rule = entries[i].rule;
+        const struct rule *rule = rules[i];
         struct ofp_flow_stats fs = {
             .table_id = rule->table_id,
             .cookie = rule->flow_cookie,
@@ -1231,7 +1231,31 @@ ofproto_dump_flows(struct ofproto *ofproto,
                               opt->show_stats, s);
         ds_put_char(s, '\n');
     }
-    free(entries);
+    free(rules);
+}
+
+void
+ofproto_aggregate(struct ofproto *ofproto, const struct match *match,
+                  uint8_t table_id, uint64_t cookie, uint64_t cookie_mask,
+                  uint32_t out_port, struct ofproto_aggregate *agg)
+{
+    struct rule_filter f = {
+        .match = match,
+        .table_id = table_id,
+        .cookie = cookie,
+        .cookie_mask = cookie_mask,
+        .out_port = out_port,
+    };
+    struct rule **rules;
+    size_t n = collect_rules__(ofproto, ofproto->tables_version, &f, &rules);
+
+    memset(agg, 0, sizeof *agg);
+    for (size_t i = 0; i < n; i++) {
+        agg->packet_count += rules[i]->packet_count;
+        agg->byte_count += rules[i]->byte_count;
+    }
+    agg->flow_count = n;
+    free(rules);
 }
 
 /* Expiry. */

@@ -222,6 +222,18 @@ struct ofproto_dump_options {
 void ofproto_dump_flows(struct ofproto *, const struct ofproto_dump_options *,
                         struct ds *);
 
+/* Totals over the flows a dump with the same filter would show. */
+struct ofproto_aggregate {
+    uint64_t packet_count;
+    uint64_t byte_count;
+    uint64_t flow_count;
+};
+
+void ofproto_aggregate(struct ofproto *, const struct match *,
+                       uint8_t table_id, uint64_t cookie,
+                       uint64_t cookie_mask, uint32_t out_port,
+                       struct ofproto_aggregate *);
+
 /* Number of rules in all tables. */
 size_t ofproto_n_flows(const struct ofproto *);
 
