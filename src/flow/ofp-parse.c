@@ -159,7 +159,8 @@ parse_keyword(struct ofp_flow_mod *fm, int fields, const char *name,
         /* No mask means that the cookie is being set. */
         if (fm->command != OFPFC_ADD && fm->command != OFPFC_MODIFY
             && fm->command != OFPFC_MODIFY_STRICT) {
-            return xstrdup("cannot set cookie");
+            return xasprintf("cannot set cookie (to match on a cookie, "
+                             "specify a mask, e.g. cookie=%s/-1)", value);
         }
         if (fm->command == OFPFC_ADD) {
             return str_to_u64(value, &fm->cookie);

@@ -389,10 +389,26 @@ conn_dispatch(struct ctl_conn *conn, int argc, char **argv)
 
     COVERAGE_INC(ctl_request);
     conn->state = CONN_WAITING;
-    if (!c) {
+    if (!c && str_has_prefix(argv[0], "ofctl/")) {
+        /* `vxstack ofctl X` answers as ovs-ofctl does. */
+        char *msg = xasprintf("unknown command '%s'; use --help for help",
+                              argv[0] + strlen("ofctl/"));
+        ctl_reply_error(conn, msg);
+        free(msg);
+    } else if (!c) {
         char *msg = xasprintf("\"%s\" is not a valid command (use "
                               "\"list-commands\" to see a list of valid "
                               "commands)", argv[0]);
+        ctl_reply_error(conn, msg);
+        free(msg);
+    } else if ((n_args < c->min_args || n_args > c->max_args)
+               && str_has_prefix(c->name, "ofctl/")) {
+        char *msg = xasprintf("'%s' command %s %d arguments",
+                              c->name + strlen("ofctl/"),
+                              n_args < c->min_args ? "requires at least"
+                                                   : "takes at most",
+                              n_args < c->min_args ? c->min_args
+                                                   : c->max_args);
         ctl_reply_error(conn, msg);
         free(msg);
     } else if (n_args < c->min_args || n_args > c->max_args) {

@@ -915,11 +915,16 @@ collect_rules(struct batch *b, const struct ofp_flow_mod *fm, bool strict,
     return collect_rules__(b->ofproto, b->version, &f, rulesp);
 }
 
+/* Checks what only the switch can: goto_table must go forward from the
+ * flow's table.  As with ovs-ofctl over OpenFlow 1.0, where goto_table
+ * travels as a resubmit, this is checked only when the flow names its
+ * table. */
 static char *
 check_flow_mod(const struct ofp_flow_mod *fm)
 {
-    if (fm->command == OFPFC_ADD || fm->command == OFPFC_MODIFY
-        || fm->command == OFPFC_MODIFY_STRICT) {
+    if (fm->table_given
+        && (fm->command == OFPFC_ADD || fm->command == OFPFC_MODIFY
+            || fm->command == OFPFC_MODIFY_STRICT)) {
         uint8_t table = fm->table_id == OFPTT_ALL ? 0 : fm->table_id;
 
         for (size_t i = 0; i < fm->ofpacts.n; i++) {

@@ -454,7 +454,9 @@ TEST(command_semantics)
         const char *error;
     } bad[] = {
         { "priority=7,ip", OFPFC_DELETE, "unknown keyword priority" },
-        { "cookie=5", OFPFC_DELETE, "cannot set cookie" },
+        { "cookie=5", OFPFC_DELETE,
+          "cannot set cookie (to match on a cookie, specify a mask, "
+          "e.g. cookie=5/-1)" },
         { "ip actions=drop", OFPFC_DELETE, "unknown keyword actions" },
         { "out_port=5 actions=drop", OFPFC_ADD, "unknown keyword out_port" },
         { "out_port=bogus", OFPFC_DELETE_STRICT,
