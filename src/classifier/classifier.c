@@ -805,6 +805,12 @@ classifier_remove(struct classifier *cls, struct cls_rule *rule)
     return true;
 }
 
+void
+classifier_compact(struct classifier *cls)
+{
+    cls_refresh_order(cls);
+}
+
 /* Lookup. */
 
 /* Returns true if A should be chosen over B (NULL: no rule yet). */

@@ -49,7 +49,9 @@
  * lists the seed's flows.  Removing rules never reorders subtables (so a
  * cursor survives the removal of the rule it just returned); the order is
  * brought up to date, and emptied subtables are freed, at the next
- * insertion.
+ * insertion or classifier_compact() call.  OVS re-sorts at once on
+ * removal, so a user that removes rules calls classifier_compact() when
+ * it has no cursor open, to dump in OVS's order.
  *
  * Ties.  Rules of equal priority that match the same packet are broken by
  * insertion order (earlier wins), where OVS leaves the choice undefined.
@@ -203,6 +205,10 @@ cls_rule_is_soft(const struct cls_rule *rule)
 /* Removes RULE from CLS.  Returns true if it was there, false if RULE was
  * not in any classifier.  RULE must not be in another classifier. */
 bool classifier_remove(struct classifier *, struct cls_rule *);
+
+/* Brings the dump and lookup order up to date after removals and frees
+ * emptied subtables.  Invalidates cursors. */
+void classifier_compact(struct classifier *);
 
 /* Returns the highest-priority rule visible in VERSION that matches FLOW,
  * or NULL.  With conjunctions in use, FLOW->conj_id may be examined, and

@@ -667,6 +667,16 @@ rule_has_timeout(const struct rule *rule)
     return rule->idle_timeout || rule->hard_timeout;
 }
 
+/* Re-sorts the tables after removals, so that dumps list flows in OVS's
+ * order (OVS re-sorts its subtables as each rule goes). */
+static void
+ofproto_compact(struct ofproto *ofproto)
+{
+    for (int i = 0; i < OFP_N_TABLES; i++) {
+        classifier_compact(&ofproto->tables[i].cls);
+    }
+}
+
 static void
 ofproto_rule_remove(struct ofproto *ofproto, struct rule *rule)
 {
@@ -1100,10 +1110,12 @@ ofproto_flow_mods(struct ofproto *ofproto, struct ofp_flow_mod *fms, size_t n)
             free(error);
             COVERAGE_INC(ofproto_flow_mod_error);
             batch_rollback(&b);
+            ofproto_compact(ofproto);
             return msg;
         }
     }
     batch_commit(&b);
+    ofproto_compact(ofproto);
     ofproto_seq_change();
     return NULL;
 }
@@ -1296,6 +1308,7 @@ ofproto_run(struct ofproto *ofproto, long long int now)
         changed = true;
     }
     if (changed) {
+        ofproto_compact(ofproto);
         ofproto_seq_change();
     }
 }

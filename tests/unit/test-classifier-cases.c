@@ -835,6 +835,19 @@ TEST(cursor_order_and_removal)
     ASSERT_EQ(n, 3);
     ASSERT_EQ(order[0], 0);
     ASSERT_EQ(order[2], 1);
+
+    /* ...or until classifier_compact(), which puts B (max 5) before A
+     * (max now 3), as OVS does at once. */
+    classifier_compact(&t.cls);
+    n = 0;
+    CLS_FOR_EACH(r, cr, &t.cls)
+    {
+        order[n++] = r->id;
+    }
+    ASSERT_EQ(n, 3);
+    ASSERT_EQ(order[0], 1);
+    ASSERT_EQ(order[1], 0);
+    ASSERT_EQ(order[2], 3);
     {
         struct match m4;
 
@@ -879,6 +892,9 @@ TEST(cursor_order_and_removal)
         n++;
     }
     ASSERT_EQ(n, 0);
+    ASSERT_EQ(t.cls.n_slots, 3);
+    classifier_compact(&t.cls);
+    ASSERT_EQ(t.cls.n_slots, 0);
 
     /* The next insertion frees the emptied subtables. */
     table_add(&t, &m2, 1, 5, NULL, 0);
