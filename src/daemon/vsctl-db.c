@@ -425,6 +425,7 @@ parse_column_names(const char *names, enum vsdb_table_id table,
 static void
 start_table(struct vsctl_ctx *ctx)
 {
+    ctx->printed_table = true;
     if ((*ctx->n_tables)++ > 0) {
         ds_put_char(ctx->output, '\n');
     }
@@ -462,9 +463,7 @@ list_record(struct vsctl_ctx *ctx, const struct vsdb_row *row,
 static const char *
 columns_option(const struct vsctl_ctx *ctx)
 {
-    const char *columns = vsctl_option_value(ctx, "--columns");
-
-    return columns ? columns : ctx->global_columns;
+    return vsctl_option_value(ctx, "--columns");
 }
 
 static void

@@ -48,10 +48,10 @@ struct vsctl_ctx {
     char *error;                    /* Set by a failing command. */
     int exit_status;                /* Nonzero with 'error' (1 or 2). */
     enum vsctl_format format;       /* Style for list and find. */
-    const char *global_columns;     /* --columns given as a global
-                                     * option, or NULL. */
     int *n_tables;                  /* Tables printed so far by this line,
                                      * for the blank line between them. */
+    bool printed_table;             /* The output is a table (list, find),
+                                     * which --oneline leaves alone. */
 };
 
 /* Returns the working copy the command reads. */

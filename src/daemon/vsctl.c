@@ -861,6 +861,7 @@ struct command {
     struct vsctl_option *options;       /* Its options. */
     size_t n_options;                   /* Number of options. */
     struct ds output;                   /* Its output. */
+    bool is_table;                      /* Output is a list or find table. */
 };
 
 /* Global options of a line. */
@@ -1222,6 +1223,7 @@ vsctl_run(struct vsdb *db, int argc, const char *argv[], struct ds *out)
         };
 
         cmd->syntax->run(&ctx);
+        cmd->is_table = ctx.printed_table;
         if (ctx.error) {
             error = ctx.error;
             status = ctx.exit_status ? ctx.exit_status : 1;
@@ -1244,7 +1246,7 @@ vsctl_run(struct vsdb *db, int argc, const char *argv[], struct ds *out)
     }
 
     for (size_t c = 0; c < n_commands; c++) {
-        if (opts.oneline) {
+        if (opts.oneline && !commands[c].is_table) {
             put_oneline(out, &commands[c].output);
         } else {
             ds_put_buffer(out, commands[c].output.string,

@@ -4,6 +4,7 @@
  * (a ctl server in a child process) echoes every request it gets. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pty.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -467,4 +468,51 @@ TEST(usage_errors_exit_2)
     ASSERT_EQ(r.status, 0);
     ASSERT_TRUE(str_has_prefix(r.out, "vxstack (vxstack) "));
     result_free(&r);
+}
+
+/* Like ovs-ofctl, ofctl asks for port names when its output is a
+ * terminal, unless told --no-names. */
+TEST(ofctl_names_on_a_terminal)
+{
+    const char *rundir = harness_tmpdir();
+    const char *const cases[][2] = {
+        { NULL, "[ofctl/dump-flows]\r\n[--names]\r\n[br0]\r\n" },
+        { "--no-names", "[ofctl/dump-flows]\r\n[--no-names]\r\n[br0]\r\n" },
+    };
+    pid_t daemon;
+
+    vxstack_path();
+    daemon = start_fake_daemon(rundir);
+    for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+        struct ds out = DS_EMPTY_INITIALIZER;
+        int master, slave, status;
+        pid_t pid;
+
+        ASSERT_EQ(openpty(&master, &slave, NULL, NULL, NULL), 0);
+        pid = fork();
+        ASSERT_GE(pid, 0);
+        if (!pid) {
+            close(master);
+            dup2(slave, STDOUT_FILENO);
+            execl(vxstack_path(), "vxstack", "--rundir", rundir, "ofctl",
+                  "dump-flows", "br0", cases[i][0], (char *) NULL);
+            _exit(127);
+        }
+        close(slave);
+        for (;;) {
+            char buf[256];
+            ssize_t n = read(master, buf, sizeof buf);
+
+            if (n <= 0) {
+                break;          /* EIO once the child closed the tty. */
+            }
+            ds_put_buffer(&out, buf, (size_t) n);
+        }
+        ASSERT_EQ(waitpid(pid, &status, 0), pid);
+        ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        ASSERT_STR_EQ(ds_cstr(&out), cases[i][1]);
+        close(master);
+        ds_destroy(&out);
+    }
+    stop_fake_daemon(daemon);
 }
