@@ -130,7 +130,7 @@ get-fail-mode br-tun
 --bare --columns=name find interface type=vxlan
 --columns=name find port tag=3
 --oneline list-br -- list-ports br-int
---oneline --columns=name list bridge -- list-br -- --columns=name find port name=p1
+--oneline --columns=name list bridge br-tun -- list-br -- --columns=name find port name=p1
 --columns=target list controller -- --columns=_uuid find bridge name=zz -- --columns=name list bridge br-int
 br-set-external-id br-int bridge-id br-int
 br-get-external-id br-int
