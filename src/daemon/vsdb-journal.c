@@ -66,23 +66,6 @@ vsdb_crc32(const void *p_, size_t n)
     return crc ^ 0xffffffffu;
 }
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t r = write(fd, p, n);
-
-        if (r < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return errno;
-        }
-        p += r;
-        n -= (size_t) r;
-    }
-    return 0;
-}
 
 /* Diffs. */
 
@@ -426,7 +409,7 @@ save_corrupt_tail(const struct vsdb_journal *j, const char *tail, size_t len)
     char *name = xasprintf("%s.corrupt", j->path);
     int fd = open(name, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 
-    if (fd < 0 || write_all(fd, tail, len)) {
+    if (fd < 0 || vx_write_all(fd, tail, len)) {
         VLOG_WARN("%s: could not save the corrupt journal tail (%s)", name,
                   vx_strerror(errno));
     }
@@ -596,7 +579,7 @@ vsdb_journal_write(struct vsdb_journal *j, json_t *txn)
 {
     char *line = format_record(j->state.next_seq, "txn", txn);
     size_t len = strlen(line);
-    int error = write_all(j->fd, line, len);
+    int error = vx_write_all(j->fd, line, len);
 
     if (!error && fdatasync(j->fd) < 0) {
         error = errno;
@@ -654,7 +637,7 @@ vsdb_journal_compact(struct vsdb_journal *j, const struct vsdb_data *data)
         error = errno;
         goto out;
     }
-    error = write_all(fd, line, len);
+    error = vx_write_all(fd, line, len);
     if (!error && fsync(fd) < 0) {
         error = errno;
     }

@@ -13,19 +13,6 @@
 #include "lib/util.h"
 #include "packet/flow.h"
 
-static int
-hexit_value(int c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    } else if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    } else if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 int
 flow_parse_int_string(const char *s, uint8_t *valuep, size_t n_bytes,
                       const char **tail)

@@ -217,14 +217,6 @@ scan_in6(const char **sp, struct in6_addr *v, struct in6_addr *m)
     return !scan_slash(sp) || odp_scan_ipv6(sp, m);
 }
 
-static int
-hex_digit(char c)
-{
-    return (c >= '0' && c <= '9' ? c - '0'
-            : c >= 'a' && c <= 'f' ? c - 'a' + 10
-            : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1);
-}
-
 bool
 odp_scan_mac(const char **sp, struct eth_addr *ea)
 {
@@ -236,11 +228,11 @@ odp_scan_mac(const char **sp, struct eth_addr *ea)
         if (i && *s++ != ':') {
             return false;
         }
-        hi = hex_digit(s[0]);
+        hi = hexit_value(s[0]);
         if (hi < 0) {
             return false;
         }
-        lo = hex_digit(s[1]);
+        lo = hexit_value(s[1]);
         if (lo < 0) {
             return false;
         }

@@ -12,6 +12,7 @@
 #include <strings.h>
 
 #include "flow/flow-text.h"
+#include "flow/match-parse.h"
 #include "flow/ofp-actions-private.h"
 #include "flow/port-map.h"
 #include "lib/coverage.h"
@@ -24,83 +25,6 @@ COVERAGE_DEFINE(ofpacts_parse_error);
 #define MAX_PARSE_DEPTH 100
 
 /* Text helpers shared with ofp-learn.c. */
-
-/* Returns the length of the value at S up to a character in DELIMITERS,
- * skipping over balanced parentheses, as OVS's parse_value(). */
-static size_t
-parse_value(const char *s, const char *delimiters)
-{
-    size_t n = 0;
-
-    while (!strchr(delimiters, s[n])) {
-        if (s[n] == '(') {
-            int level = 0;
-
-            do {
-                switch (s[n]) {
-                case '\0':
-                    return n;
-                case '(':
-                    level++;
-                    break;
-                case ')':
-                    level--;
-                    break;
-                }
-                n++;
-            } while (level > 0);
-        } else {
-            n++;
-        }
-    }
-    return n;
-}
-
-bool
-ofpact_parse_key_value(char **stringp, char **keyp, char **valuep)
-{
-    char *key, *value;
-    const char *value_delims;
-    size_t key_len, value_len;
-    char key_delim, value_delim;
-
-    *stringp += strspn(*stringp, ", \t\r\n");
-    if (**stringp == '\0') {
-        *keyp = *valuep = NULL;
-        return false;
-    }
-
-    key = *stringp;
-    key_len = strcspn(key, ":=(, \t\r\n");
-    key_delim = key[key_len];
-    key[key_len] = '\0';
-    *stringp += key_len + (key_delim != '\0');
-
-    if (key_delim == ':' || key_delim == '=') {
-        value_delims = ", \t\r\n";
-    } else if (key_delim == '(') {
-        value_delims = ")";
-    } else {
-        *keyp = key;
-        *valuep = key + key_len;
-        return true;
-    }
-
-    value = *stringp;
-    value_len = parse_value(value, value_delims);
-    value_delim = value[value_len];
-    if (key_delim == '(' && value[value_len] == ')'
-        && value[value_len + 1] == '-' && value[value_len + 2] == '>') {
-        value_len += parse_value(&value[value_len], ", \t\r\n");
-        value_delim = value[value_len];
-    }
-    value[value_len] = '\0';
-    *stringp += value_len + (value_delim != '\0');
-
-    *keyp = key;
-    *valuep = value;
-    return true;
-}
 
 /* Parses S as a whole int in C syntax within [MIN_, MAX_]. */
 static bool
@@ -381,7 +305,7 @@ parse_controller(struct parse_ctx *pc, char *arg)
     } else {
         char *name, *value;
 
-        while (ofpact_parse_key_value(&arg, &name, &value)) {
+        while (ofp_parse_key_value(&arg, &name, &value)) {
             if (!strcmp(name, "reason")) {
                 if (!reason_from_string(value, &reason)) {
                     return xasprintf("unknown reason \"%s\"", value);
@@ -803,7 +727,7 @@ parse_ct(struct parse_ctx *pc, char *arg)
 
     memset(&ct, 0, sizeof ct);
     ct.recirc_table = NX_CT_RECIRC_NONE;
-    while (!error && ofpact_parse_key_value(&arg, &key, &value)) {
+    while (!error && ofp_parse_key_value(&arg, &key, &value)) {
         if (!strcmp(key, "commit")) {
             ct.commit = true;
         } else if (!strcmp(key, "force")) {
@@ -945,14 +869,6 @@ parse_conjunction(struct parse_ctx *pc, const char *arg)
     a->conj.clause = clause - 1;
     a->conj.n_clauses = n_clauses;
     return NULL;
-}
-
-static int
-hexit_value(int c)
-{
-    return (c >= '0' && c <= '9' ? c - '0'
-            : c >= 'a' && c <= 'f' ? c - 'a' + 10
-            : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1);
 }
 
 /* Parses the hex bytes of a note, which may be separated by periods, as
@@ -1202,7 +1118,7 @@ parse_list(struct parse_ctx *pc, char *str, bool allow_goto)
     if (pc->depth >= MAX_PARSE_DEPTH) {
         return xstrdup("Action nested too deeply");
     }
-    while (ofpact_parse_key_value(&str, &key, &value)) {
+    while (ofp_parse_key_value(&str, &key, &value)) {
         char *error = parse_action(pc, key, value, &drop);
 
         if (error) {

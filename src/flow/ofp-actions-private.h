@@ -18,13 +18,6 @@
 struct ds;
 struct ofp_port_map;
 
-/* Splits the next "key", "key:value", "key=value" or "key(value)" off
- * *STRINGP the way OVS's ofputil_parse_key_value() does: delimiters are
- * commas and white space, a parenthesised value may nest parentheses, and
- * "key(x)->y" keeps "x)->y" as the value.  Writes NULs into the string.
- * Returns false at the end of the string. */
-bool ofpact_parse_key_value(char **stringp, char **keyp, char **valuep);
-
 /* Integer arguments as OVS's str_to_u8/u16/u32/u64() parse them (C syntax,
  * any base), with OVS's messages: "invalid NAME \"S\"" for the 8- and
  * 16-bit forms, "invalid numeric format S" for the others. */

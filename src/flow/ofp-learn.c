@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "flow/flow-text.h"
+#include "flow/match-parse.h"
 #include "flow/ofp-actions-private.h"
 #include "lib/ds.h"
 #include "lib/util.h"
@@ -241,7 +242,7 @@ ofpact_learn_parse(char *arg, const struct ofp_port_map *port_map,
     learn->priority = OFP_DEFAULT_PRIORITY;
     learn->table_id = 1;
 
-    while (!error && ofpact_parse_key_value(&arg, &name, &value)) {
+    while (!error && ofp_parse_key_value(&arg, &name, &value)) {
         if (!strcmp(name, "table")) {
             if (!ofpact_table_from_string(value, &learn->table_id)) {
                 error = xasprintf("unknown table \"%s\"", value);

@@ -560,23 +560,6 @@ ctl_server_destroy(struct ctl_server *server)
 
 /* Client. */
 
-static int
-write_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t r = write(fd, p, n);
-
-        if (r < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-            return errno;
-        }
-        p += r;
-        n -= (size_t) r;
-    }
-    return 0;
-}
 
 int
 ctl_client_call(const char *path, int argc, const char *argv[], int out_fd,
@@ -609,7 +592,7 @@ ctl_client_call(const char *path, int argc, const char *argv[], int out_fd,
         ds_put_format(&req, "%zu\n", len);
         ds_put_buffer(&req, argv[i], len);
     }
-    error = write_all(fd, req.string, req.length);
+    error = vx_write_all(fd, req.string, req.length);
     ds_destroy(&req);
     if (error) {
         goto close_fd;
@@ -660,7 +643,7 @@ ctl_client_call(const char *path, int argc, const char *argv[], int out_fd,
             if (n <= 0) {
                 break;
             }
-            if (write_all(out_fd, buf, (size_t) n)) {
+            if (vx_write_all(out_fd, buf, (size_t) n)) {
                 break;
             }
         }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void
 vx_assert_failure(const char *file, int line, const char *cond)
@@ -233,4 +234,24 @@ const char *
 vx_strerror(int error)
 {
     return error ? strerror(error) : "Success";
+}
+
+int
+vx_write_all(int fd, const void *p_, size_t n)
+{
+    const char *p = p_;
+
+    while (n) {
+        ssize_t r = write(fd, p, n);
+
+        if (r < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            return errno;
+        }
+        p += r;
+        n -= (size_t) r;
+    }
+    return 0;
 }

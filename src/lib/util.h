@@ -130,4 +130,17 @@ bool is_all_ones(const void *p, size_t size);
 /* Returns a string for errno value ERROR, 0 giving "Success". */
 const char *vx_strerror(int error);
 
+/* Returns the value of hex digit C (0-9, a-f, A-F), or -1. */
+static inline int
+hexit_value(int c)
+{
+    return (c >= '0' && c <= '9' ? c - '0'
+            : c >= 'a' && c <= 'f' ? c - 'a' + 10
+            : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1);
+}
+
+/* Writes all N bytes at P to FD, retrying after EINTR and short writes.
+ * Returns 0 or an errno value. */
+int vx_write_all(int fd, const void *p, size_t n);
+
 #endif /* VX_LIB_UTIL_H */

@@ -57,20 +57,6 @@ uuid_compare_3way(const struct uuid *a, const struct uuid *b)
     return 0;
 }
 
-/* Returns the value of hex digit C, or -1. */
-static int
-hex_value(int c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    } else if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    } else if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 /* Returns true if position I of a UUID's text form holds a hyphen. */
 static bool
 is_hyphen_position(int i)
@@ -94,7 +80,7 @@ uuid_from_string(struct uuid *uuid, const char *s)
             }
             continue;
         }
-        int v = hex_value((unsigned char) s[i]);
+        int v = hexit_value((unsigned char) s[i]);
         if (v < 0) {
             goto error;
         }
@@ -118,7 +104,7 @@ uuid_is_partial_string(const char *s)
             return 0;
         }
         if (is_hyphen_position(i) ? s[i] != '-'
-                                  : hex_value((unsigned char) s[i]) < 0) {
+                                  : hexit_value((unsigned char) s[i]) < 0) {
             return 0;
         }
     }

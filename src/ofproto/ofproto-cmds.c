@@ -220,6 +220,42 @@ cmd_add_flows(struct ctl_conn *conn, int argc, const char *argv[],
     }
 }
 
+/* Parses the options and "BRIDGE [FLOW]" arguments of dump-flows and
+ * dump-aggregate into *O and *FM (a flow filter, as ovs-ofctl parses it for
+ * a flow stats request).  Returns the bridge, or NULL after replying with
+ * an error; on success the caller uninitialises *FM.  The caller frees
+ * O->sort_field either way. */
+static struct ofproto *
+parse_flow_filter(struct ctl_conn *conn, int argc, const char *argv[],
+                  const char *usage, struct ofctl_options *o,
+                  struct ofp_flow_mod *fm)
+{
+    struct ofproto *ofproto;
+    char *error;
+
+    error = parse_ofctl_options(argc, argv, o);
+    if (error) {
+        o->sort_field = NULL;
+        reply_error_free(conn, error);
+        return NULL;
+    }
+    if (o->n_args < 1 || o->n_args > 2) {
+        ctl_reply_error(conn, usage);
+        return NULL;
+    }
+    ofproto = lookup_bridge(conn, o->args[0]);
+    if (!ofproto) {
+        return NULL;
+    }
+    error = ofp_parse_flow_mod(fm, o->n_args > 1 ? o->args[1] : "",
+                               ofproto_port_map(ofproto), OFPFC_DELETE);
+    if (error) {
+        reply_error_free(conn, error);
+        return NULL;
+    }
+    return ofproto;
+}
+
 static void
 cmd_dump_flows(struct ctl_conn *conn, int argc, const char *argv[],
                void *aux)
@@ -229,45 +265,28 @@ cmd_dump_flows(struct ctl_conn *conn, int argc, const char *argv[],
     struct ofproto *ofproto;
     struct ofp_flow_mod fm;
     struct ds s = DS_EMPTY_INITIALIZER;
-    char *error;
 
     (void) aux;
-    error = parse_ofctl_options(argc, argv, &o);
-    if (error) {
-        reply_error_free(conn, error);
-        return;
+    ofproto = parse_flow_filter(conn, argc, argv,
+                                "usage: dump-flows BRIDGE [FLOW]", &o, &fm);
+    if (ofproto) {
+        memset(&opt, 0, sizeof opt);
+        opt.match = &fm.match;
+        opt.table_id = fm.table_id;
+        opt.cookie = fm.cookie;
+        opt.cookie_mask = fm.cookie_mask;
+        opt.out_port = fm.out_port;
+        opt.show_stats = !o.no_stats;
+        opt.names = o.names == 1;
+        opt.sort = o.sort;
+        opt.sort_field = o.sort_field;
+        opt.nxst = !opt.names && opt.show_stats;
+        opt.filtered = o.n_args > 1;
+        ofproto_dump_flows(ofproto, &opt, &s);
+        ofp_flow_mod_uninit(&fm);
+        ctl_reply(conn, ds_cstr(&s));
     }
-    if (o.n_args < 1 || o.n_args > 2) {
-        ctl_reply_error(conn, "usage: dump-flows BRIDGE [FLOW]");
-        goto out;
-    }
-    ofproto = lookup_bridge(conn, o.args[0]);
-    if (!ofproto) {
-        goto out;
-    }
-    error = ofp_parse_flow_mod(&fm, o.n_args > 1 ? o.args[1] : "",
-                               ofproto_port_map(ofproto), OFPFC_DELETE);
-    if (error) {
-        reply_error_free(conn, error);
-        goto out;
-    }
-    memset(&opt, 0, sizeof opt);
-    opt.match = &fm.match;
-    opt.table_id = fm.table_id;
-    opt.cookie = fm.cookie;
-    opt.cookie_mask = fm.cookie_mask;
-    opt.out_port = fm.out_port;
-    opt.show_stats = !o.no_stats;
-    opt.names = o.names == 1;
-    opt.sort = o.sort;
-    opt.sort_field = o.sort_field;
-    opt.nxst = !opt.names && opt.show_stats;
-    opt.filtered = o.n_args > 1;
-    ofproto_dump_flows(ofproto, &opt, &s);
-    ofp_flow_mod_uninit(&fm);
-    ctl_reply(conn, ds_cstr(&s));
     ds_destroy(&s);
-out:
     free(o.sort_field);
 }
 
@@ -279,37 +298,22 @@ cmd_dump_aggregate(struct ctl_conn *conn, int argc, const char *argv[],
     struct ofproto *ofproto;
     struct ofp_flow_mod fm;
     struct ofproto_aggregate agg;
-    char *error, *reply;
+    char *reply;
 
     (void) aux;
-    error = parse_ofctl_options(argc, argv, &o);
-    if (error) {
-        reply_error_free(conn, error);
-        return;
+    ofproto = parse_flow_filter(conn, argc, argv,
+                                "usage: dump-aggregate BRIDGE [FLOW]", &o,
+                                &fm);
+    if (ofproto) {
+        ofproto_aggregate(ofproto, &fm.match, fm.table_id, fm.cookie,
+                          fm.cookie_mask, fm.out_port, &agg);
+        ofp_flow_mod_uninit(&fm);
+        reply = xasprintf("NXST_AGGREGATE reply (xid=0x4): packet_count=%"
+                          PRIu64" byte_count=%"PRIu64" flow_count=%"PRIu64,
+                          agg.packet_count, agg.byte_count, agg.flow_count);
+        ctl_reply(conn, reply);
+        free(reply);
     }
-    if (o.n_args < 1 || o.n_args > 2) {
-        ctl_reply_error(conn, "usage: dump-aggregate BRIDGE [FLOW]");
-        goto out;
-    }
-    ofproto = lookup_bridge(conn, o.args[0]);
-    if (!ofproto) {
-        goto out;
-    }
-    error = ofp_parse_flow_mod(&fm, o.n_args > 1 ? o.args[1] : "",
-                               ofproto_port_map(ofproto), OFPFC_DELETE);
-    if (error) {
-        reply_error_free(conn, error);
-        goto out;
-    }
-    ofproto_aggregate(ofproto, &fm.match, fm.table_id, fm.cookie,
-                      fm.cookie_mask, fm.out_port, &agg);
-    ofp_flow_mod_uninit(&fm);
-    reply = xasprintf("NXST_AGGREGATE reply (xid=0x4): packet_count=%"PRIu64
-                      " byte_count=%"PRIu64" flow_count=%"PRIu64,
-                      agg.packet_count, agg.byte_count, agg.flow_count);
-    ctl_reply(conn, reply);
-    free(reply);
-out:
     free(o.sort_field);
 }
 
