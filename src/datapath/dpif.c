@@ -393,6 +393,15 @@ dp_input(struct dp *dp, struct pkt *p, uint32_t port_no)
     dp_process(dp, p, 0);
 }
 
+void
+dp_input_batch(struct dp *dp, struct pkt_batch *batch, uint32_t port_no)
+{
+    for (size_t i = 0; i < batch->count; i++) {
+        dp_input(dp, batch->pkts[i], port_no);
+    }
+    batch->count = 0;
+}
+
 bool
 dp_run(struct dp *dp)
 {
@@ -408,10 +417,8 @@ dp_run(struct dp *dp)
         }
         pkt_batch_init(&batch);
         if (!netdev_rxq_recv(port->rxq, &batch)) {
-            for (size_t i = 0; i < batch.count; i++) {
-                dp_input(dp, batch.pkts[i], port->port_no);
-            }
             worked |= batch.count > 0;
+            dp_input_batch(dp, &batch, port->port_no);
         }
     }
     if (now >= dp->next_ct_run) {

@@ -73,6 +73,11 @@ void dp_wait(struct dp *);
 /* Processes packet P that arrived on PORT_NO (takes ownership). */
 void dp_input(struct dp *, struct pkt *p, uint32_t port_no);
 
+/* Processes the packets of BATCH (at most PKT_BATCH_SIZE), which arrived
+ * on PORT_NO, taking ownership of them; BATCH is left empty.  The packets
+ * have been sent (or dropped) when it returns. */
+void dp_input_batch(struct dp *, struct pkt_batch *, uint32_t port_no);
+
 /* Executes ACTIONS on P (takes ownership), as for a packet-out. */
 void dp_execute(struct dp *, struct pkt *p, const struct odp_actions *);
 
