@@ -779,6 +779,7 @@ cmd_dump_ports(struct ctl_conn *conn, int argc, const char *argv[],
         free(msg);
         return;
     }
+    ofproto_push_stats();
     if (argc > 2 && !ofp_port_parse(argv[2], ofproto_port_map(ofproto),
                                     &only)) {
         char *msg = xasprintf("%s: unknown port", argv[2]);
@@ -1057,6 +1058,59 @@ parse_zone_arg(int argc, const char *argv[], int first, uint16_t *zone,
     return NULL;
 }
 
+/* Parses the arguments of dpctl/dump-flows and dpctl/del-flows: options
+ * and the datapath name.  Replies with an error and returns false if they
+ * are bad. */
+static bool
+parse_dpctl_flow_args(struct ctl_conn *conn, int argc, const char *argv[],
+                      bool *verbose)
+{
+    bool has_zone, stats = false;
+    uint16_t zone;
+    char *error;
+
+    *verbose = false;
+    error = parse_zone_arg(argc, argv, 1, &zone, &has_zone, verbose, &stats);
+    if (!error && has_zone) {
+        error = xstrdup("zone=: unknown argument (datapath flows have no "
+                        "zone)");
+    }
+    if (error) {
+        ctl_reply_error(conn, error);
+        free(error);
+        return false;
+    }
+    return true;
+}
+
+static void
+cmd_dpctl_dump_flows(struct ctl_conn *conn, int argc, const char *argv[],
+                     void *aux)
+{
+    struct dp_dump_options opt;
+    struct ds s = DS_EMPTY_INITIALIZER;
+
+    (void) aux;
+    if (parse_dpctl_flow_args(conn, argc, argv, &opt.verbose)) {
+        dp_format_flows(dp, &opt, &s);
+        ctl_reply(conn, ds_cstr(&s));
+    }
+    ds_destroy(&s);
+}
+
+static void
+cmd_dpctl_del_flows(struct ctl_conn *conn, int argc, const char *argv[],
+                    void *aux)
+{
+    bool verbose;
+
+    (void) aux;
+    if (parse_dpctl_flow_args(conn, argc, argv, &verbose)) {
+        dp_flows_flush(dp);
+        ctl_reply(conn, "");
+    }
+}
+
 static void
 cmd_dump_conntrack(struct ctl_conn *conn, int argc, const char *argv[],
                    void *aux)
@@ -1238,6 +1292,10 @@ register_commands(void)
 {
     ofproto_cmds_register();
     ctl_command_register("dpctl/show", "[DP]", 0, 2, cmd_dpctl_show, NULL);
+    ctl_command_register("dpctl/dump-flows", "[-m] [DP]", 0, 3,
+                         cmd_dpctl_dump_flows, NULL);
+    ctl_command_register("dpctl/del-flows", "[DP]", 0, 1,
+                         cmd_dpctl_del_flows, NULL);
     ctl_command_register("dpif/show", "", 0, 0, cmd_dpif_show, NULL);
     ctl_command_register("ofctl/dump-ports", "BRIDGE [PORT]", 1, 2,
                          cmd_dump_ports, NULL);

@@ -1,6 +1,8 @@
 /* dpif.c: the datapath.  See dpif.h. */
 #include "datapath/dpif.h"
 
+#include "datapath/dpif-private.h"
+
 #include <errno.h>
 #include <inttypes.h>
 
@@ -32,23 +34,6 @@ COVERAGE_DEFINE(dp_drop_empty_actions);
 COVERAGE_DEFINE(dp_userspace_action);
 COVERAGE_DEFINE(dp_unsupported_action);
 COVERAGE_DEFINE(dp_send_error);
-
-struct dp_port {
-    struct hmap_node node;     /* In struct dp 'ports' by number. */
-    uint32_t port_no;          /* Datapath port number. */
-    char *name;                /* Device name. */
-    char *type;                /* Port type as configured. */
-    struct netdev *netdev;     /* The device. */
-    struct netdev_rxq *rxq;    /* Its receive queue, or NULL. */
-};
-
-struct dp {
-    struct hmap ports;         /* struct dp_port by port_no. */
-    struct conntrack *ct;      /* Connection tracker behind ct(). */
-    uint32_t tunnel_port;      /* vxlan_sys_4789 port, or ODPP_NONE. */
-    struct dp_stats stats;     /* Counters for dpctl show. */
-    long long int next_ct_run; /* When to run conntrack expiry next. */
-};
 
 static struct dp_port *
 dp_port_lookup(const struct dp *dp, uint32_t port_no)
@@ -92,8 +77,10 @@ dp_create(void)
     int error;
 
     hmap_init(&dp->ports);
+    ovs_list_init(&dp->tx_pending);
     dp->ct = conntrack_create();
     dp->tunnel_port = ODPP_NONE;
+    dp_flows_init(dp);
     error = dp_port_add(dp, "ovs-system", "internal", 0, &port_no);
     vx_assert(!error && port_no == 0);
     return dp;
@@ -107,6 +94,7 @@ dp_destroy(struct dp *dp)
     if (!dp) {
         return;
     }
+    dp_flows_destroy(dp);
     HMAP_FOR_EACH_SAFE (port, next, node, &dp->ports) {
         dp_port_del(dp, port->port_no);
     }
@@ -177,6 +165,10 @@ dp_port_del(struct dp *dp, uint32_t port_no)
         dp->tunnel_port = ODPP_NONE;
     }
     hmap_remove(&dp->ports, &port->node);
+    if (port->txq.count) {
+        pkt_batch_free(&port->txq);
+        ovs_list_remove(&port->tx_node);
+    }
     if (port->rxq) {
         netdev_rxq_close(port->rxq);
     }
@@ -212,161 +204,241 @@ dp_conntrack(struct dp *dp)
 
 /* Packet processing. */
 
-static void dp_process(struct dp *, struct pkt *, int depth);
+/* Sends the packets queued on PORT. */
+static void
+dp_port_flush(struct dp_port *port)
+{
+    if (netdev_send(port->netdev, 0, &port->txq, true)) {
+        COVERAGE_INC(dp_send_error);
+    }
+    port->txq.count = 0;
+    ovs_list_remove(&port->tx_node);
+}
 
+/* Sends every queued packet. */
+static void
+dp_flush(struct dp *dp)
+{
+    struct dp_port *port, *next;
+
+    LIST_FOR_EACH_SAFE (port, next, tx_node, &dp->tx_pending) {
+        dp_port_flush(port);
+    }
+}
+
+/* Queues P (owned) for output on datapath port PORT_NO. */
 static void
 dp_send(struct dp *dp, uint32_t port_no, struct pkt *p)
 {
     struct dp_port *port = dp_port_lookup(dp, port_no);
-    struct pkt_batch batch;
-    int error;
 
-    if (!port) {
+    if (OVS_UNLIKELY(!port)) {
         COVERAGE_INC(dp_drop_output_no_port);
         pkt_free(p);
         return;
     }
-    pkt_batch_init(&batch);
-    pkt_batch_add(&batch, p);
-    error = netdev_send(port->netdev, 0, &batch, true);
-    if (error) {
-        COVERAGE_INC(dp_send_error);
+    if (!port->txq.count) {
+        ovs_list_push_back(&dp->tx_pending, &port->tx_node);
+    }
+    port->txq.pkts[port->txq.count++] = p;
+    if (pkt_batch_is_full(&port->txq)) {
+        dp_port_flush(port);
     }
 }
 
-static void
-ct_execute(struct dp *dp, struct pkt *p, const struct odp_ct *c)
+/* Returns the Ethernet type that introduces P's L3 header (the two bytes
+ * before it, in Ethernet II, after VLAN tags and in LLC/SNAP alike), or
+ * FLOW_DL_TYPE_NONE without one.  P's layers must be valid. */
+static be16
+pkt_l3_type(const struct pkt *p)
 {
-    struct flow flow;
-    struct ct_exec args;
+    uint16_t l3 = p->layers.l3;
+    be16 type;
 
-    memset(&flow, 0, sizeof flow);
-    pkt_extract(p, &flow);
-    memset(&args, 0, sizeof args);
-    args.zone = c->zone;
-    args.commit = c->commit;
-    args.force = c->force;
+    if (l3 == PKT_LAYER_NONE || l3 < ETH_HEADER_LEN || l3 > pkt_size(p)) {
+        return htons(FLOW_DL_TYPE_NONE);
+    }
+    memcpy(&type, (const uint8_t *) pkt_data(p) + l3 - 2, sizeof type);
+    return type;
+}
+
+/* Fills ARGS for the ct action C. */
+static void
+ct_exec_args(const struct odp_ct *c, struct ct_exec *args)
+{
+    memset(args, 0, sizeof *args);
+    args->zone = c->zone;
+    args->commit = c->commit;
+    args->force = c->force;
     if (c->set_mark) {
-        args.mark_value = c->mark;
-        args.mark_mask = c->mark_mask;
+        args->mark_value = c->mark;
+        args->mark_mask = c->mark_mask;
     }
     if (c->set_label) {
         for (int i = 0; i < 2; i++) {
-            args.label_value[i] = c->label[i];
-            args.label_mask[i] = c->label_mask[i];
+            args->label_value[i] = c->label[i];
+            args->label_mask[i] = c->label_mask[i];
         }
     }
-    conntrack_execute(dp->ct, p, &flow, &args, time_msec());
 }
 
-/* Executes the N actions at A on P (owned).  DEPTH counts
- * recirculations. */
+/* Runs the ct action C on every packet of BATCH.  LAYERS_VALID tells
+ * whether the packets' layer offsets still describe their bytes. */
 static void
-dp_execute__(struct dp *dp, struct pkt *p, const struct odp_action *a,
-             size_t n, int depth)
+dp_execute_ct(struct dp *dp, struct pkt_batch *batch, const struct odp_ct *c,
+              bool layers_valid)
 {
-    for (size_t i = 0; i < n && p; i++) {
+    long long int now = time_msec();
+    struct ct_exec args;
+
+    ct_exec_args(c, &args);
+    for (size_t i = 0; i < batch->count; i++) {
+        struct pkt *p = batch->pkts[i];
+        struct flow flow;
+
+        /* Conntrack needs the Ethernet type and the layer offsets, which
+         * the packet path extracted; an action since then that moved the
+         * headers makes them stale. */
+        if (!layers_valid) {
+            memset(&flow, 0, sizeof flow);
+            pkt_extract(p, &flow);
+        } else {
+            flow.dl_type = pkt_l3_type(p);
+        }
+        conntrack_execute(dp->ct, p, &flow, &args, now);
+    }
+}
+
+static void dp_process(struct dp *, struct pkt_batch *, int depth);
+
+/* Copies the packets of SRC into DST (which must be empty). */
+static void
+batch_clone(struct pkt_batch *dst, const struct pkt_batch *src)
+{
+    for (size_t i = 0; i < src->count; i++) {
+        dst->pkts[i] = pkt_clone(src->pkts[i]);
+    }
+    dst->count = src->count;
+}
+
+/* Executes the N actions at A on the packets of BATCH (owned; BATCH is
+ * empty on return).  DEPTH counts recirculations. */
+static void
+dp_execute_batch(struct dp *dp, struct pkt_batch *batch,
+                 const struct odp_action *a, size_t n, int depth)
+{
+    bool layers_valid = true;
+
+    for (size_t i = 0; i < n && batch->count; i++) {
         const struct odp_action *act = &a[i];
         bool last = i == n - 1;
-        struct pkt *q;
+        struct pkt_batch copy;
 
         switch (act->type) {
         case ODP_ACTION_OUTPUT:
-            q = last ? p : pkt_clone(p);
-            if (last) {
-                p = NULL;
+            for (size_t j = 0; j < batch->count; j++) {
+                struct pkt *p = batch->pkts[j];
+
+                dp_send(dp, act->port, last ? p : pkt_clone(p));
             }
-            dp_send(dp, act->port, q);
+            if (last) {
+                batch->count = 0;
+            }
             break;
 
         case ODP_ACTION_USERSPACE:
             /* No controller connection: the packet-in is counted. */
-            COVERAGE_INC(dp_userspace_action);
+            COVERAGE_ADD(dp_userspace_action, batch->count);
             break;
 
         case ODP_ACTION_RECIRC:
             if (depth >= DP_MAX_RECIRC_DEPTH) {
-                COVERAGE_INC(dp_drop_recirc_depth);
+                COVERAGE_ADD(dp_drop_recirc_depth, batch->count);
                 break;
             }
-            q = last ? p : pkt_clone(p);
             if (last) {
-                p = NULL;
+                copy = *batch;
+                batch->count = 0;
+            } else {
+                batch_clone(&copy, batch);
             }
-            q->md.recirc_id = act->recirc_id;
-            dp_process(dp, q, depth + 1);
+            for (size_t j = 0; j < copy.count; j++) {
+                copy.pkts[j]->md.recirc_id = act->recirc_id;
+            }
+            dp_process(dp, &copy, depth + 1);
             break;
 
         case ODP_ACTION_CT:
-            ct_execute(dp, p, &act->ct);
+            dp_execute_ct(dp, batch, &act->ct, layers_valid);
+            layers_valid = true;
             break;
 
         case ODP_ACTION_CLONE: {
             size_t body = MIN(act->clone.n_actions, n - i - 1);
 
-            dp_execute__(dp, pkt_clone(p), act + 1, body, depth);
+            batch_clone(&copy, batch);
+            dp_execute_batch(dp, &copy, act + 1, body, depth);
             i += body;
             break;
         }
 
         case ODP_ACTION_DROP:
-            COVERAGE_INC(dp_drop_action);
-            pkt_free(p);
-            p = NULL;
+            COVERAGE_ADD(dp_drop_action, batch->count);
+            pkt_batch_free(batch);
             break;
 
         case ODP_ACTION_TNL_PUSH:
         case ODP_ACTION_TNL_POP:
-            COVERAGE_INC(dp_unsupported_action);
+            COVERAGE_ADD(dp_unsupported_action, batch->count);
             break;
 
         case ODP_ACTION_PUSH_VLAN:
         case ODP_ACTION_POP_VLAN:
+            layers_valid = false;
+            /* Fall through. */
         case ODP_ACTION_SET_MASKED:
         case ODP_ACTION_SET_TUNNEL:
         case ODP_ACTION_CT_CLEAR:
-            odp_execute_modify(p, act);
+            for (size_t j = 0; j < batch->count; j++) {
+                odp_execute_modify(batch->pkts[j], act);
+            }
             break;
         }
     }
-    if (p) {
+    if (batch->count) {
         if (!n) {
-            COVERAGE_INC(dp_drop_empty_actions);
+            COVERAGE_ADD(dp_drop_empty_actions, batch->count);
         }
-        pkt_free(p);
+        pkt_batch_free(batch);
     }
 }
 
-void
-dp_execute(struct dp *dp, struct pkt *p, const struct odp_actions *actions)
-{
-    dp_execute__(dp, p, actions->a, actions->n, 0);
-}
-
+/* Handles packet P, whose datapath key is KEY, that no flow matched:
+ * translates it, installs the megaflow (when caching) and executes the
+ * actions on P (owned). */
 static void
-dp_process(struct dp *dp, struct pkt *p, int depth)
+dp_upcall(struct dp *dp, struct pkt *p, const struct flow *key, int depth)
 {
+    struct xlate_cache *xcache = NULL;
     struct xlate_out xout;
     struct xlate_in xin;
     struct ofproto *ofproto;
+    struct pkt_batch one;
     const char *why;
     struct flow flow;
 
-    memset(&flow, 0, sizeof flow);
-    pkt_extract(p, &flow);
-    pkt_md_to_flow(&p->md, &flow);
-
+    flow = *key;
     ofproto = xlate_lookup_ofproto(&flow, dp->tunnel_port, &why);
     if (!ofproto) {
         static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 5);
 
-        if (flow.in_port == dp->tunnel_port) {
+        if (key->in_port == dp->tunnel_port) {
             COVERAGE_INC(dp_drop_no_tunnel_port);
         } else {
             COVERAGE_INC(dp_drop_no_port);
         }
         VLOG_WARN_RL(&rl, "dropping packet received on datapath port "
-                     "%"PRIu32": %s", p->md.in_port, why);
+                     "%"PRIu32": %s", key->in_port, why);
         dp->stats.n_lost++;
         pkt_free(p);
         return;
@@ -374,32 +446,203 @@ dp_process(struct dp *dp, struct pkt *p, int depth)
 
     COVERAGE_INC(dp_upcall);
     dp->stats.n_missed++;
+    if (dp->caching) {
+        xcache = xlate_cache_new();
+    }
     xlate_in_init(&xin, ofproto, &flow);
     xin.allow_side_effects = true;
     xin.n_packets = 1;
     xin.n_bytes = pkt_size(p);
+    xin.xcache = xcache;
     if (xlate_actions(&xin, &xout) != XLATE_OK) {
         COVERAGE_INC(dp_drop_xlate_error);
     }
-    dp_execute__(dp, p, xout.odp_actions.a, xout.odp_actions.n, depth);
+
+    one.count = 1;
+    one.pkts[0] = p;
+    if (xcache && !xout.avoid_caching) {
+        struct dp_flow *f;
+
+        dp_megaflow_mask(&xout.wc, key);
+        f = dp_flow_install(dp, key, &xout.wc, &xout.odp_actions, xcache,
+                            xout.recirc_ids, xout.n_recirc_ids);
+        if (f) {
+            /* The flow owns the actions and ids now.  Its first packet
+             * was credited by the translation itself. */
+            memset(&xout.odp_actions, 0, sizeof xout.odp_actions);
+            xout.recirc_ids = NULL;
+            xout.n_recirc_ids = 0;
+            f->stats.n_packets = f->pushed_packets = 1;
+            f->stats.n_bytes = f->pushed_bytes = pkt_size(p);
+            f->stats.used = time_msec();
+            f->stats.tcp_flags = ntohs(key->tcp_flags);
+            dp_execute_batch(dp, &one, f->actions.a, f->actions.n, depth);
+            xlate_out_uninit(&xout);
+            return;
+        }
+    }
+    xlate_cache_delete(xcache);
+    dp_execute_batch(dp, &one, xout.odp_actions.a, xout.odp_actions.n,
+                     depth);
     xlate_out_uninit(&xout);
 }
 
-void
-dp_input(struct dp *dp, struct pkt *p, uint32_t port_no)
+/* The packets of one input batch that hit the same flow. */
+struct flow_batch {
+    struct dp_flow *flow;      /* The flow. */
+    struct pkt_batch pkts;     /* Its packets, in arrival order. */
+    uint64_t n_bytes;          /* Their bytes. */
+    uint16_t tcp_flags;        /* Their TCP flags (host order). */
+};
+
+/* Adds packet P with key KEY to the batch of flow F among the N batches
+ * at FB, starting a batch when F has none yet. */
+static void
+flow_batch_add(struct flow_batch *fb, size_t *n, struct dp_flow *f,
+               struct pkt *p, const struct flow *key)
 {
-    p->md.in_port = port_no;
-    p->md.recirc_id = 0;
-    dp_process(dp, p, 0);
+    struct flow_batch *b = NULL;
+
+    for (size_t i = *n; i-- > 0;) {
+        if (fb[i].flow == f) {
+            b = &fb[i];
+            break;
+        }
+    }
+    if (!b) {
+        b = &fb[(*n)++];
+        b->flow = f;
+        b->pkts.count = 0;
+        b->n_bytes = 0;
+        b->tcp_flags = 0;
+    }
+    b->pkts.pkts[b->pkts.count++] = p;
+    b->n_bytes += pkt_size(p);
+    b->tcp_flags |= ntohs(key->tcp_flags);
+}
+
+/* Looks up and processes the packets of BATCH (owned; at most
+ * PKT_BATCH_SIZE), whose metadata (in_port, recirc_id, tunnel, conntrack
+ * state) is set.  DEPTH counts recirculations. */
+static void
+dp_process(struct dp *dp, struct pkt_batch *batch, int depth)
+{
+    struct flow keys[PKT_BATCH_SIZE];
+    const struct flow *key_ptrs[PKT_BATCH_SIZE];
+    uint32_t hashes[PKT_BATCH_SIZE];
+    struct dpcls_rule *rules[PKT_BATCH_SIZE];
+    struct flow_batch fb[PKT_BATCH_SIZE];
+    size_t n = batch->count, n_fb = 0;
+    uint32_t all = n == 32 ? UINT32_MAX : (UINT32_C(1) << n) - 1;
+    uint32_t emc_hits = 0, cls_hits = 0;
+    long long int now;
+
+    if (!n) {
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        struct pkt *p = batch->pkts[i];
+
+        memset(&keys[i], 0, sizeof keys[i]);
+        pkt_extract(p, &keys[i]);
+        pkt_md_to_flow(&p->md, &keys[i]);
+        key_ptrs[i] = &keys[i];
+        hashes[i] = flow_hash_for_cache(&keys[i]);
+        rules[i] = NULL;
+    }
+    batch->count = 0;
+
+    if (dp->caching) {
+        emc_hits = emc_lookup_batch(&dp->emc, key_ptrs, hashes, all, rules);
+        if (emc_hits != all) {
+            cls_hits = dpcls_lookup(&dp->cls, key_ptrs, all & ~emc_hits,
+                                    rules, &dp->stats.n_mask_hit);
+        }
+    }
+
+    now = time_msec();
+    for (size_t i = 0; i < n; i++) {
+        struct pkt *p = batch->pkts[i];
+        struct dpcls_rule *rule = rules[i];
+
+        if (!rule && dp->caching) {
+            /* An upcall earlier in this batch may have installed a flow
+             * for this packet. */
+            rule = dpcls_lookup_one(&dp->cls, &keys[i],
+                                    &dp->stats.n_mask_hit);
+            if (rule) {
+                cls_hits |= UINT32_C(1) << i;
+            }
+        }
+        if (!rule) {
+            dp_upcall(dp, p, &keys[i], depth);
+            continue;
+        }
+        if (cls_hits & (UINT32_C(1) << i)) {
+            emc_probabilistic_insert(&dp->emc, &keys[i], hashes[i], rule);
+        }
+        if (OVS_UNLIKELY(dp->check_cache)) {
+            dp_flow_check_hit(dp, &keys[i], dp_flow_from_rule(rule));
+        }
+        flow_batch_add(fb, &n_fb, dp_flow_from_rule(rule), p, &keys[i]);
+    }
+    dp->stats.n_cache_hit += popcount64(emc_hits);
+    dp->stats.n_hit += popcount64(emc_hits | cls_hits);
+
+    for (size_t i = 0; i < n_fb; i++) {
+        struct dp_flow *f = fb[i].flow;
+
+        f->stats.n_packets += fb[i].pkts.count;
+        f->stats.n_bytes += fb[i].n_bytes;
+        f->stats.used = now;
+        f->stats.tcp_flags |= fb[i].tcp_flags;
+        dp_execute_batch(dp, &fb[i].pkts, f->actions.a, f->actions.n,
+                         depth);
+    }
+}
+
+/* Brings the flow caches up to date with the OpenFlow state. */
+static void
+dp_flows_run(struct dp *dp)
+{
+    if (dp->flows_seq != ofproto_seq()) {
+        dp_flows_revalidate(dp);
+    }
+}
+
+void
+dp_execute(struct dp *dp, struct pkt *p, const struct odp_actions *actions)
+{
+    struct pkt_batch one;
+
+    one.count = 1;
+    one.pkts[0] = p;
+    dp_execute_batch(dp, &one, actions->a, actions->n, 0);
+    dp_flush(dp);
 }
 
 void
 dp_input_batch(struct dp *dp, struct pkt_batch *batch, uint32_t port_no)
 {
+    dp_flows_run(dp);
     for (size_t i = 0; i < batch->count; i++) {
-        dp_input(dp, batch->pkts[i], port_no);
+        struct pkt_md *md = &batch->pkts[i]->md;
+
+        md->in_port = port_no;
+        md->recirc_id = 0;
     }
-    batch->count = 0;
+    dp_process(dp, batch, 0);
+    dp_flush(dp);
+}
+
+void
+dp_input(struct dp *dp, struct pkt *p, uint32_t port_no)
+{
+    struct pkt_batch one;
+
+    one.count = 1;
+    one.pkts[0] = p;
+    dp_input_batch(dp, &one, port_no);
 }
 
 bool
@@ -409,6 +652,7 @@ dp_run(struct dp *dp)
     bool worked = false;
     struct dp_port *port;
 
+    dp_flows_run(dp);
     HMAP_FOR_EACH (port, node, &dp->ports) {
         struct pkt_batch batch;
 
@@ -421,9 +665,14 @@ dp_run(struct dp *dp)
             dp_input_batch(dp, &batch, port->port_no);
         }
     }
+    if (now >= dp->next_push) {
+        dp_flows_push_stats(dp);
+    }
     if (now >= dp->next_ct_run) {
         conntrack_run(dp->ct, now);
         recirc_run(now);
+        dpcls_run(&dp->cls, now);
+        emc_sweep(&dp->emc, 1024);
         dp->next_ct_run = now + 1000;
     }
     return worked;
@@ -439,13 +688,48 @@ dp_wait(struct dp *dp)
             netdev_rxq_wait(port->rxq);
         }
     }
-    poll_timer_wait_until(dp->next_ct_run);
+    poll_timer_wait_until(MIN(dp->next_ct_run, dp->next_push));
+}
+
+void
+dp_set_caching(struct dp *dp, bool caching)
+{
+    if (!caching) {
+        dp_flows_flush(dp);
+    }
+    dp->caching = caching;
+}
+
+void
+dp_set_check_cache(struct dp *dp, bool check)
+{
+    dp->check_cache = check;
+}
+
+uint64_t
+dp_check_mismatches(const struct dp *dp)
+{
+    return dp->n_check_mismatch;
+}
+
+void
+dp_set_emc_insert_inv_prob(struct dp *dp, uint32_t inv_prob)
+{
+    emc_set_insert_inv_prob(&dp->emc, inv_prob);
+}
+
+void
+dp_set_max_flows(struct dp *dp, size_t max_flows)
+{
+    dp->max_flows = max_flows;
 }
 
 void
 dp_get_stats(const struct dp *dp, struct dp_stats *stats)
 {
     *stats = dp->stats;
+    stats->n_flows = hmap_count(&dp->flows);
+    stats->n_masks = dpcls_n_subtables(&dp->cls);
 }
 
 static int
@@ -490,11 +774,13 @@ dp_port_for_each(const struct dp *dp,
 void
 dp_format_show(const struct dp *dp, struct ds *s)
 {
-    const struct dp_stats *st = &dp->stats;
-    uint64_t n_pkts = st->n_hit + st->n_missed;
+    struct dp_stats stats, *st = &stats;
+    uint64_t n_pkts;
     size_t n;
     struct dp_port **v = sorted_ports(dp, &n);
 
+    dp_get_stats(dp, st);
+    n_pkts = st->n_hit + st->n_missed;
     ds_put_cstr(s, "system@ovs-system:\n");
     ds_put_format(s, "  lookups: hit:%"PRIu64" missed:%"PRIu64" lost:%"PRIu64
                   "\n", st->n_hit, st->n_missed, st->n_lost);

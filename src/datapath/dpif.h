@@ -8,12 +8,36 @@
  * all tunnel ports share one datapath port per UDP destination port
  * ("vxlan_sys_4789").
  *
- * A received packet is extracted into a struct flow and handed to flow
- * translation (ofproto/xlate.h), an "upcall"; the datapath actions that come
- * back are executed on the packet: output to ports, header changes,
- * ct() through conntrack, recirculation (which sends the packet through
- * translation again with its recirc_id), drops.  Every drop is counted
- * with a reason.
+ * Packets are processed in batches of up to 32 (dp_input_batch()).  Each
+ * packet's headers and metadata are extracted into a datapath key (a
+ * struct flow, see dp-key.h) that is looked up in three levels, as in
+ * Open vSwitch's userspace datapath:
+ *
+ *   1. the exact-match cache (emc.h), keyed by the whole key;
+ *   2. the megaflow classifier (dpcls.h): datapath flows, each a key under
+ *      a mask, with the datapath actions for every packet it covers;
+ *   3. an "upcall": flow translation (ofproto/xlate.h) walks the packet
+ *      through the OpenFlow tables, with side effects (MAC learning,
+ *      learned flows, rule statistics), and returns datapath actions and
+ *      the mask of every bit it consulted; that megaflow is installed
+ *      (dp-flow.c) and the actions run on the packet.
+ *
+ * Hits are grouped into one batch per flow, whose actions run once for
+ * the batch: header changes, ct() through conntrack, recirculation (the
+ * packets go through the lookups again with their recirc_id and conntrack
+ * state), output to a per-port transmit batch sent when the input batch is
+ * done.  Every drop is counted with a reason (coverage counters).
+ *
+ * Flow statistics go back to the OpenFlow rules (and refresh MAC entries
+ * and learned flows) through each flow's xlate cache: periodically, before
+ * ofproto reads them (ofproto_set_stats_hook()) and when a flow goes.
+ * When the OpenFlow state changes (ofproto_seq()), every flow is
+ * revalidated before the next batch: translated again and deleted unless
+ * the result is the same (dp-flow.c).
+ *
+ * The per-packet path allocates nothing once flows are cached: keys live
+ * on the stack, batches are fixed arrays, copies of pool packets come from
+ * their pool.
  *
  * Thread safety: the datapath runs in the main thread.
  */
@@ -80,6 +104,47 @@ void dp_input_batch(struct dp *, struct pkt_batch *, uint32_t port_no);
 
 /* Executes ACTIONS on P (takes ownership), as for a packet-out. */
 void dp_execute(struct dp *, struct pkt *p, const struct odp_actions *);
+
+/* Datapath flows. */
+
+struct dp_dump_options {
+    bool verbose;              /* Also print each flow's ufid. */
+};
+
+/* Appends `dpctl/dump-flows` output: one line per flow, oldest first,
+ * "KEY, packets:N, bytes:N, used:T[, flags:F], actions:A". */
+void dp_format_flows(const struct dp *, const struct dp_dump_options *,
+                     struct ds *);
+
+/* Deletes every datapath flow (dpctl/del-flows), after pushing their
+ * statistics. */
+void dp_flows_flush(struct dp *);
+
+/* Credits every flow's statistics not yet pushed to the OpenFlow rules,
+ * MAC entries and learned flows its translation touched. */
+void dp_flows_push_stats(struct dp *);
+
+/* Returns the number of datapath flows. */
+size_t dp_n_flows(const struct dp *);
+
+/* With CACHING false, no megaflow is installed: every packet is translated
+ * (the reference behaviour the caches must agree with, for tests). */
+void dp_set_caching(struct dp *, bool caching);
+
+/* With CHECK true, every packet that hits a cached flow is also
+ * translated afresh (without side effects) and a difference between the
+ * two action lists is logged and counted: the oracle of the cache tests.
+ * dp_check_mismatches() returns the count. */
+void dp_set_check_cache(struct dp *, bool check);
+uint64_t dp_check_mismatches(const struct dp *);
+
+/* Sets the exact-match cache's insertion probability to 1/INV_PROB (1:
+ * always, 0: never; default 100, as OVS's emc-insert-inv-prob). */
+void dp_set_emc_insert_inv_prob(struct dp *, uint32_t inv_prob);
+
+/* Sets the most datapath flows (default DP_MAX_FLOWS, 200000); at the
+ * limit, packets are translated but no flow is installed. */
+void dp_set_max_flows(struct dp *, size_t max_flows);
 
 /* Appends `ovs-dpctl show` output. */
 void dp_format_show(const struct dp *, struct ds *);

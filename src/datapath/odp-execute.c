@@ -7,6 +7,19 @@
 
 COVERAGE_DEFINE(odp_execute_bad_set);
 
+/* Moves the L3 and L4 offsets of LAYERS by DELTA bytes, for a header
+ * pushed or popped in front of them. */
+static void
+pkt_layers_shift(struct pkt_layers *layers, int delta)
+{
+    if (layers->l3 != PKT_LAYER_NONE) {
+        layers->l3 = (uint16_t) (layers->l3 + delta);
+    }
+    if (layers->l4 != PKT_LAYER_NONE) {
+        layers->l4 = (uint16_t) (layers->l4 + delta);
+    }
+}
+
 void
 pkt_push_vlan(struct pkt *p, be16 tpid, be16 tci)
 {
@@ -20,6 +33,8 @@ pkt_push_vlan(struct pkt *p, be16 tpid, be16 tci)
     memmove(data, data + VLAN_HEADER_LEN, 2 * ETH_ADDR_LEN);
     memcpy(data + 12, &tpid, 2);
     memcpy(data + 14, &wire_tci, 2);
+    pkt_layers_shift(&p->layers, VLAN_HEADER_LEN);
+    p->layers.l2_5 = 2 * ETH_ADDR_LEN;
 }
 
 void
@@ -38,6 +53,12 @@ pkt_pop_vlan(struct pkt *p)
     }
     memmove(data + VLAN_HEADER_LEN, data, 2 * ETH_ADDR_LEN);
     pkt_pull(p, VLAN_HEADER_LEN);
+    pkt_layers_shift(&p->layers, -VLAN_HEADER_LEN);
+    memcpy(&type, data + VLAN_HEADER_LEN + 12, 2);
+    if (type != htons(ETH_TYPE_VLAN_8021Q)
+        && type != htons(ETH_TYPE_VLAN_8021AD)) {
+        p->layers.l2_5 = PKT_LAYER_NONE;
+    }
 }
 
 /* Replaces the bits of *FIELD selected by MASK with those of VALUE. */

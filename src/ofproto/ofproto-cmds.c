@@ -357,6 +357,7 @@ cmd_fdb_show(struct ctl_conn *conn, int argc, const char *argv[], void *aux)
     (void) argc;
     (void) aux;
     if (ofproto) {
+        ofproto_push_stats();
         mac_learning_format(&ofproto->ml, time_msec(), &s);
         ctl_reply(conn, ds_cstr(&s));
     }
@@ -397,6 +398,7 @@ cmd_fdb_stats(struct ctl_conn *conn, int argc, const char *argv[], void *aux)
     (void) argc;
     (void) aux;
     if (ofproto) {
+        ofproto_push_stats();
         mac_learning_format_stats(&ofproto->ml, ofproto->name, &s);
         ctl_reply(conn, ds_cstr(&s));
     }

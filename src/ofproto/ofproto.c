@@ -48,6 +48,24 @@ ofproto_seq_change(void)
     global_seq++;
 }
 
+static void (*stats_hook)(void *aux);
+static void *stats_hook_aux;
+
+void
+ofproto_set_stats_hook(void (*cb)(void *aux), void *aux)
+{
+    stats_hook = cb;
+    stats_hook_aux = aux;
+}
+
+void
+ofproto_push_stats(void)
+{
+    if (stats_hook) {
+        stats_hook(stats_hook_aux);
+    }
+}
+
 /* Bridges. */
 
 struct ofproto *
@@ -1213,7 +1231,10 @@ ofproto_dump_flows(struct ofproto *ofproto,
     };
     long long int now = time_msec();
     struct rule **rules;
-    size_t n = collect_rules__(ofproto, ofproto->tables_version, &f, &rules);
+    size_t n;
+
+    ofproto_push_stats();
+    n = collect_rules__(ofproto, ofproto->tables_version, &f, &rules);
 
     if (opt->nxst) {
         ds_put_format(s, "NXST_FLOW reply (xid=%s):\n",
@@ -1264,7 +1285,10 @@ ofproto_aggregate(struct ofproto *ofproto, const struct match *match,
         .out_port = out_port,
     };
     struct rule **rules;
-    size_t n = collect_rules__(ofproto, ofproto->tables_version, &f, &rules);
+    size_t n;
+
+    ofproto_push_stats();
+    n = collect_rules__(ofproto, ofproto->tables_version, &f, &rules);
 
     memset(agg, 0, sizeof *agg);
     for (size_t i = 0; i < n; i++) {
@@ -1297,6 +1321,14 @@ ofproto_run(struct ofproto *ofproto, long long int now)
     struct rule *rule, *next;
     bool changed = false;
 
+    /* A rule that looks expired may have packets that the datapath has
+     * not credited yet. */
+    LIST_FOR_EACH (rule, expirable, &ofproto->expirable) {
+        if (rule_expired(rule, now)) {
+            ofproto_push_stats();
+            break;
+        }
+    }
     LIST_FOR_EACH_SAFE (rule, next, expirable, &ofproto->expirable) {
         if (rule_expired(rule, now)) {
             COVERAGE_INC(ofproto_flow_expired);

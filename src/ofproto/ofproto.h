@@ -123,6 +123,17 @@ void ofproto_set_mac_learning(struct ofproto *, unsigned int idle_secs,
  * any bridge may have changed (flows, ports, MAC entries, learned flows).
  * Global across bridges because patch ports join them. */
 uint64_t ofproto_seq(void);
+
+/* Statistics held back by a flow cache.  The datapath's flow caches count
+ * packets per megaflow and credit them to the OpenFlow rules (and refresh
+ * MAC entries and learned flows) later.  CB(AUX) must credit everything
+ * counted so far; ofproto calls it before it reads or acts on statistics:
+ * flow dumps, aggregates, idle-timeout expiry, fdb/show, dump-ports.  One
+ * hook; NULL removes it. */
+void ofproto_set_stats_hook(void (*cb)(void *aux), void *aux);
+
+/* Calls the statistics hook, if any. */
+void ofproto_push_stats(void);
 void ofproto_seq_change(void);
 
 /* Ports. */

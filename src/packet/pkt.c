@@ -66,7 +66,19 @@ pkt_clone_data(const void *data, size_t size)
 struct pkt *
 pkt_clone(const struct pkt *src)
 {
-    struct pkt *p = pkt_clone_data(pkt_data(src), src->size);
+    struct pkt *p = NULL;
+
+    /* A pool packet's copy comes from the same pool when the frame fits,
+     * so the per-packet path does not allocate. */
+    if (src->from_pool
+        && src->size <= src->pool->buf_size - PKT_HEADROOM) {
+        p = pkt_pool_get(src->pool);
+    }
+    if (p) {
+        pkt_put(p, pkt_data(src), src->size);
+    } else {
+        p = pkt_clone_data(pkt_data(src), src->size);
+    }
 
     p->layers = src->layers;
     p->hash = src->hash;

@@ -120,8 +120,10 @@ struct pkt *pkt_new(size_t size);
 /* Returns a new packet (pkt_new()) holding a copy of SIZE bytes at DATA. */
 struct pkt *pkt_clone_data(const void *data, size_t size);
 
-/* Returns a deep copy of P (data, metadata, layers, hash, offload state)
- * allocated with pkt_new(), whatever P's origin. */
+/* Returns a deep copy of P (data, metadata, layers, hash, offload state).
+ * The copy of a pool packet comes from the same pool when the pool has a
+ * free packet whose buffer fits the frame (no allocation); otherwise it is
+ * allocated with pkt_new(). */
 struct pkt *pkt_clone(const struct pkt *p);
 
 /* Frees P: back to its pool (never calling free()), or free() for
