@@ -467,15 +467,12 @@ dp_upcall(struct dp *dp, struct pkt *p, const struct flow *key, int depth)
         f = dp_flow_install(dp, key, &xout.wc, &xout.odp_actions, xcache,
                             xout.recirc_ids, xout.n_recirc_ids);
         if (f) {
-            /* The flow owns the actions and ids now.  Its first packet
-             * was credited by the translation itself. */
+            /* The flow owns the actions and ids now.  The translation
+             * credited this first packet to the rules itself; as in OVS,
+             * the flow's own statistics count only later packets. */
             memset(&xout.odp_actions, 0, sizeof xout.odp_actions);
             xout.recirc_ids = NULL;
             xout.n_recirc_ids = 0;
-            f->stats.n_packets = f->pushed_packets = 1;
-            f->stats.n_bytes = f->pushed_bytes = pkt_size(p);
-            f->stats.used = time_msec();
-            f->stats.tcp_flags = ntohs(key->tcp_flags);
             dp_execute_batch(dp, &one, f->actions.a, f->actions.n, depth);
             xlate_out_uninit(&xout);
             return;
