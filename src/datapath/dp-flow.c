@@ -137,7 +137,7 @@ dp_flow_install(struct dp *dp, const struct flow *key,
     f->xcache = xcache;
     f->recirc_ids = recirc_ids;
     f->n_recirc_ids = n_recirc_ids;
-    f->created = time_msec();
+    f->seq = dp->next_flow_seq++;
     dpcls_insert(&dp->cls, &f->cr, key, mask);
     hmap_insert(&dp->flows, &f->node, uuid_hash(&f->ufid));
     return f;
@@ -346,7 +346,7 @@ compare_flows(const void *a_, const void *b_)
     const struct dp_flow *const *a = a_;
     const struct dp_flow *const *b = b_;
 
-    return ((*a)->created > (*b)->created) - ((*a)->created < (*b)->created);
+    return ((*a)->seq > (*b)->seq) - ((*a)->seq < (*b)->seq);
 }
 
 void

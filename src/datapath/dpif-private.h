@@ -57,14 +57,23 @@ struct dp_flow {
     struct dp_flow_stats stats; /* Counted by the packet path. */
     uint64_t pushed_packets;   /* Part of 'stats' already credited to the */
     uint64_t pushed_bytes;     /* OpenFlow rules through 'xcache'. */
-    long long int created;     /* Time of installation (msec). */
+    uint64_t seq;              /* Installation order (dumps go oldest
+                                * first). */
+    struct flow_batch *batch;  /* The packet path's batch for this flow
+                                * while it groups one input batch's
+                                * packets, otherwise NULL. */
 };
 
 /* Most datapath flows, as Open vSwitch's default flow-limit. */
 #define DP_MAX_FLOWS 200000
 
+/* Ports numbered below this are also found by array index, the packet
+ * path's lookup. */
+#define DP_PORT_ARRAY_SIZE 1024
+
 struct dp {
     struct hmap ports;         /* struct dp_port by port_no. */
+    struct dp_port *port_array[DP_PORT_ARRAY_SIZE]; /* Ports by number. */
     struct conntrack *ct;      /* Connection tracker behind ct(). */
     uint32_t tunnel_port;      /* vxlan_sys_4789 port, or ODPP_NONE. */
     struct dp_stats stats;     /* Counters for dpctl show. */
@@ -76,6 +85,7 @@ struct dp {
     struct dpcls cls;          /* Megaflow classifier over 'flows'. */
     struct emc emc;            /* Exact-match cache in front of 'cls'. */
     size_t max_flows;          /* Flow limit (DP_MAX_FLOWS by default). */
+    uint64_t next_flow_seq;    /* 'seq' of the next flow installed. */
     uint64_t flows_seq;        /* ofproto_seq() the flows were last
                                 * revalidated against. */
     long long int next_push;   /* When to push flow stats next. */

@@ -40,6 +40,9 @@ dp_port_lookup(const struct dp *dp, uint32_t port_no)
 {
     struct dp_port *port;
 
+    if (port_no < DP_PORT_ARRAY_SIZE) {
+        return dp->port_array[port_no];
+    }
     HMAP_FOR_EACH_WITH_HASH (port, node, hash_int(port_no, 0), &dp->ports) {
         if (port->port_no == port_no) {
             return port;
@@ -149,6 +152,9 @@ dp_port_add(struct dp *dp, const char *name, const char *type,
         port->rxq = NULL;
     }
     hmap_insert(&dp->ports, &port->node, hash_int(port_no, 0));
+    if (port_no < DP_PORT_ARRAY_SIZE) {
+        dp->port_array[port_no] = port;
+    }
     *port_nop = port_no;
     return 0;
 }
@@ -165,6 +171,9 @@ dp_port_del(struct dp *dp, uint32_t port_no)
         dp->tunnel_port = ODPP_NONE;
     }
     hmap_remove(&dp->ports, &port->node);
+    if (port_no < DP_PORT_ARRAY_SIZE) {
+        dp->port_array[port_no] = NULL;
+    }
     if (port->txq.count) {
         pkt_batch_free(&port->txq);
         ovs_list_remove(&port->tx_node);
@@ -498,16 +507,10 @@ static void
 flow_batch_add(struct flow_batch *fb, size_t *n, struct dp_flow *f,
                struct pkt *p, const struct flow *key)
 {
-    struct flow_batch *b = NULL;
+    struct flow_batch *b = f->batch;
 
-    for (size_t i = *n; i-- > 0;) {
-        if (fb[i].flow == f) {
-            b = &fb[i];
-            break;
-        }
-    }
     if (!b) {
-        b = &fb[(*n)++];
+        b = f->batch = &fb[(*n)++];
         b->flow = f;
         b->pkts.count = 0;
         b->n_bytes = 0;
@@ -540,12 +543,18 @@ dp_process(struct dp *dp, struct pkt_batch *batch, int depth)
     for (size_t i = 0; i < n; i++) {
         struct pkt *p = batch->pkts[i];
 
-        memset(&keys[i], 0, sizeof keys[i]);
+        /* Extraction zeroes the header words itself. */
+        flow_zero_metadata(&keys[i]);
         pkt_extract(p, &keys[i]);
         pkt_md_to_flow(&p->md, &keys[i]);
         key_ptrs[i] = &keys[i];
-        hashes[i] = flow_hash_for_cache(&keys[i]);
         rules[i] = NULL;
+    }
+    /* Hashing in a separate pass reads each key's words after the narrow
+     * stores that built them have retired (a wide load right after them
+     * stalls on store forwarding). */
+    for (size_t i = 0; i < n; i++) {
+        hashes[i] = flow_hash_for_cache(&keys[i]);
     }
     batch->count = 0;
 
@@ -586,6 +595,11 @@ dp_process(struct dp *dp, struct pkt_batch *batch, int depth)
     dp->stats.n_cache_hit += popcount64(emc_hits);
     dp->stats.n_hit += popcount64(emc_hits | cls_hits);
 
+    /* The flows' batch pointers must be clear before the actions run:
+     * recirculation processes other batches meanwhile. */
+    for (size_t i = 0; i < n_fb; i++) {
+        fb[i].flow->batch = NULL;
+    }
     for (size_t i = 0; i < n_fb; i++) {
         struct dp_flow *f = fb[i].flow;
 

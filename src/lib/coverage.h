@@ -4,14 +4,17 @@
  *
  * Define a counter once at file scope with COVERAGE_DEFINE(name) and bump it
  * with COVERAGE_INC(name) or COVERAGE_ADD(name, n).  Counters register
- * themselves at program start.  Increments are relaxed atomic adds, cheap
- * enough for the slow path and for rare fast-path events (drops); hot
- * per-packet statistics live in per-thread structures elsewhere.
+ * themselves at program start.  An increment is a relaxed atomic load and
+ * store, not a locked read-modify-write: it costs what a plain add costs,
+ * so counters may sit on per-packet paths, but two threads bumping one
+ * counter at the same instant may lose one of the increments (counters
+ * are diagnostics; exact statistics live elsewhere).
  *
  * coverage_run() is called about once a second by the daemon's main loop
  * and keeps the history behind the 5-second, 1-minute and 1-hour rates.
  *
- * Thread safety: COVERAGE_INC/ADD and coverage_read() are thread-safe;
+ * Thread safety: COVERAGE_INC/ADD and coverage_read() may be called from
+ * any thread (see above for concurrent increments);
  * coverage_run() and coverage_format() are called from one thread.
  */
 #ifndef VX_LIB_COVERAGE_H
@@ -46,8 +49,11 @@ void coverage_counter_register(struct coverage_counter *);
     extern struct coverage_counter NAME##_coverage
 
 #define COVERAGE_ADD(NAME, AMOUNT)                                            \
-    atomic_fetch_add_explicit(&NAME##_coverage.total, (AMOUNT),               \
-                              memory_order_relaxed)
+    atomic_store_explicit(                                                    \
+        &NAME##_coverage.total,                                               \
+        atomic_load_explicit(&NAME##_coverage.total, memory_order_relaxed)    \
+            + (AMOUNT),                                                       \
+        memory_order_relaxed)
 #define COVERAGE_INC(NAME) COVERAGE_ADD(NAME, 1)
 
 /* Returns the total of the counter called NAME, or 0 if there is none. */
