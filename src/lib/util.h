@@ -139,6 +139,27 @@ hexit_value(int c)
             : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1);
 }
 
+/* Zeroes the N bytes at P (N a multiple of 8, P 8-byte aligned) with
+ * 32-byte vector stores.  For the packet path: a memset() of a hundred or
+ * more bytes becomes "rep stos", whose start-up costs dozens of cycles. */
+static inline void
+vx_zero_words(void *p_, size_t n)
+{
+    typedef uint64_t vx_zero_vec __attribute__((vector_size(32), may_alias,
+                                                aligned(8)));
+    typedef uint64_t vx_zero_word __attribute__((may_alias));
+    const vx_zero_vec zero = { 0, 0, 0, 0 };
+    uint8_t *p = p_;
+    size_t i = 0;
+
+    for (; i + 32 <= n; i += 32) {
+        *(vx_zero_vec *) (void *) (p + i) = zero;
+    }
+    for (; i < n; i += 8) {
+        *(vx_zero_word *) (void *) (p + i) = 0;
+    }
+}
+
 /* Writes all N bytes at P to FD, retrying after EINTR and short writes.
  * Returns 0 or an errno value. */
 int vx_write_all(int fd, const void *p, size_t n);

@@ -392,27 +392,6 @@ parse_l4(struct flow_cursor *c, struct flow *flow)
     COVERAGE_INC(flow_extract_bad_l4);
 }
 
-/* Zeroes LEN bytes of FLOW from offset OFS (both multiples of 8) with
- * 32-byte vector stores: a plain memset() of a couple of hundred bytes
- * becomes "rep stos", whose start-up cost was a third of the whole
- * extraction. */
-static inline void
-flow_zero_words(struct flow *flow, size_t ofs, size_t len)
-{
-    typedef uint64_t zero_vec __attribute__((vector_size(32), may_alias,
-                                             aligned(8)));
-    uint8_t *p = (uint8_t *) flow + ofs;
-    const zero_vec zero = { 0, 0, 0, 0 };
-    size_t i = 0;
-
-    for (; i + 32 <= len; i += 32) {
-        *(zero_vec *) (p + i) = zero;
-    }
-    for (; i < len; i += 8) {
-        *(uint64_t *) (void *) (p + i) = 0;
-    }
-}
-
 _Static_assert(offsetof(struct flow, dl_dst) % 8 == 0
                && sizeof(struct flow) % 8 == 0,
                "metadata and header parts must be whole words");
@@ -420,15 +399,15 @@ _Static_assert(offsetof(struct flow, dl_dst) % 8 == 0
 void
 flow_zero_metadata(struct flow *flow)
 {
-    flow_zero_words(flow, 0, offsetof(struct flow, dl_dst));
+    vx_zero_words(flow, offsetof(struct flow, dl_dst));
 }
 
 /* Zeroes the header words of FLOW, from dl_dst to the end. */
 static void
 flow_zero_headers(struct flow *flow)
 {
-    flow_zero_words(flow, offsetof(struct flow, dl_dst),
-                    sizeof *flow - offsetof(struct flow, dl_dst));
+    vx_zero_words((uint8_t *) flow + offsetof(struct flow, dl_dst),
+                  sizeof *flow - offsetof(struct flow, dl_dst));
 }
 
 void

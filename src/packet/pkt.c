@@ -40,7 +40,7 @@ pkt_reset(struct pkt *p, uint8_t *base, size_t allocated)
     pkt_layers_reset(&p->layers);
     p->hash = 0;
     p->hash_valid = false;
-    memset(&p->md, 0, sizeof p->md);
+    vx_zero_words(&p->md, sizeof p->md);
     memset(&p->ol, 0, sizeof p->ol);
 }
 
