@@ -332,16 +332,27 @@ TEST(add_flows_sends_file_contents)
     fclose(f);
     pid = start_fake_daemon(rundir);
 
-    check(rundir, 0, "[ofctl/add-flows]\n[br0]\n[priority=1 actions=drop\n"
-          "priority=0 actions=NORMAL\n]\n", "",
-          ARGS("ofctl", "add-flows", "br0", file));
+    /* The contents, then the file's name for error messages. */
+    char *expected = xasprintf("[ofctl/add-flows]\n[br0]\n"
+                               "[priority=1 actions=drop\n"
+                               "priority=0 actions=NORMAL\n]\n[%s]\n", file);
+    check(rundir, 0, expected, "", ARGS("ofctl", "add-flows", "br0", file));
+    free(expected);
+    expected = xasprintf("[ofctl/replace-flows]\n[--strict]\n[br0]\n"
+                         "[priority=1 actions=drop\n"
+                         "priority=0 actions=NORMAL\n]\n[%s]\n", file);
+    check(rundir, 0, expected, "",
+          ARGS("ofctl", "--strict", "replace-flows", "br0", file));
+    free(expected);
+    check(rundir, 1, "", "vxstack: 'add-flows' command takes at most 2 "
+          "arguments\n", ARGS("ofctl", "add-flows", "br0", file, "x"));
 
     /* "-" reads standard input. */
     const char *argv[] = { "--rundir", rundir, "ofctl", "add-flows", "br0",
                            "-", NULL };
     struct result r = run_vxstack(NULL, "table=3 actions=drop\n", argv);
     ASSERT_STR_EQ(r.out, "[ofctl/add-flows]\n[br0]\n"
-                  "[table=3 actions=drop\n]\n");
+                  "[table=3 actions=drop\n]\n[-]\n");
     ASSERT_EQ(r.status, 0);
     result_free(&r);
 
