@@ -27,6 +27,7 @@ COVERAGE_DEFINE(dp_drop_no_tunnel_port);
 COVERAGE_DEFINE(dp_drop_xlate_error);
 COVERAGE_DEFINE(dp_drop_action);
 COVERAGE_DEFINE(dp_drop_recirc_depth);
+COVERAGE_DEFINE(dp_drop_ct_limit);
 COVERAGE_DEFINE(dp_drop_output_no_port);
 COVERAGE_DEFINE(dp_drop_empty_actions);
 COVERAGE_DEFINE(dp_userspace_action);
@@ -234,7 +235,9 @@ dp_send(struct dp *dp, uint32_t port_no, struct pkt *p)
     }
 }
 
-static void
+/* Runs the ct action C on P.  Returns false if P must be dropped (a
+ * connection limit refused its commit). */
+static bool
 ct_execute(struct dp *dp, struct pkt *p, const struct odp_ct *c)
 {
     struct flow flow;
@@ -256,7 +259,7 @@ ct_execute(struct dp *dp, struct pkt *p, const struct odp_ct *c)
             args.label_mask[i] = c->label_mask[i];
         }
     }
-    conntrack_execute(dp->ct, p, &flow, &args, time_msec());
+    return conntrack_execute(dp->ct, p, &flow, &args, time_msec());
 }
 
 /* Executes the N actions at A on P (owned).  DEPTH counts
@@ -298,7 +301,11 @@ dp_execute__(struct dp *dp, struct pkt *p, const struct odp_action *a,
             break;
 
         case ODP_ACTION_CT:
-            ct_execute(dp, p, &act->ct);
+            if (!ct_execute(dp, p, &act->ct)) {
+                COVERAGE_INC(dp_drop_ct_limit);
+                pkt_free(p);
+                p = NULL;
+            }
             break;
 
         case ODP_ACTION_CLONE: {
