@@ -562,6 +562,41 @@ classifier_destroy(struct classifier *cls)
     memset(cls, 0, sizeof *cls);
 }
 
+/* Returns the heap memory of HMAP's bucket array. */
+static size_t
+cls_hmap_memory(const struct hmap *hmap)
+{
+    return (hmap->buckets != &hmap->one
+            ? vx_malloc_footprint((hmap->mask + 1) * sizeof *hmap->buckets)
+            : 0);
+}
+
+size_t
+classifier_memory(const struct classifier *cls)
+{
+    size_t n = (cls_hmap_memory(&cls->subtables_by_mask)
+                + vx_malloc_footprint(cls->allocated_slots
+                                      * sizeof *cls->subtables));
+
+    for (size_t i = 0; i < cls->n_slots; i++) {
+        const struct cls_subtable *st = cls->subtables[i];
+
+        n += vx_malloc_footprint(sizeof *st) + cls_hmap_memory(&st->rules);
+        for (unsigned int j = 0; j < st->n_indices; j++) {
+            const struct cls_index *idx = &st->indices[j];
+
+            if (idx->entries) {
+                n += vx_malloc_footprint((idx->mask + 1)
+                                         * sizeof *idx->entries);
+            }
+        }
+    }
+    for (int f = 0; f < CLS_N_TRIES; f++) {
+        n += cls_trie_memory(cls->tries[f]);
+    }
+    return n;
+}
+
 /* Returns the first rule in HEAD's chain with PRIORITY that is or will be
  * visible at or after VERSION, or NULL. */
 static struct cls_rule *

@@ -235,6 +235,14 @@ const struct cls_rule *classifier_find_match_exactly(const struct classifier *,
 bool classifier_rule_overlaps(const struct classifier *, const struct match *,
                               int priority, cls_version_t version);
 
+/* Returns the heap memory of CLS's own structures: subtables, their hash
+ * tables and staged-lookup indices, the subtable array and the prefix
+ * tries, each block counted as vx_malloc_footprint() of its size.  The
+ * rules are not included: they live in the caller's structures (their
+ * conjunction arrays, allocated by cls_rule_set_conjunctions(), are the
+ * caller's to count as well). */
+size_t classifier_memory(const struct classifier *);
+
 /* Returns the number of rules in CLS, soft ones included, whatever their
  * versions. */
 static inline size_t

@@ -1159,6 +1159,42 @@ ofproto_n_flows(const struct ofproto *ofproto)
     return ofproto->n_rules;
 }
 
+static void
+ofproto_add_memory(struct ofproto *ofproto, void *mem_)
+{
+    struct ofproto_memory *mem = mem_;
+    struct match catchall;
+
+    match_init_catchall(&catchall);
+    for (int t = 0; t < OFP_N_TABLES; t++) {
+        struct classifier *cls = &ofproto->tables[t].cls;
+        struct cls_cursor cursor;
+        struct cls_rule *cr;
+
+        mem->table_bytes += classifier_memory(cls);
+        if (classifier_is_empty(cls)) {
+            continue;
+        }
+        cursor = cls_cursor_start(cls, &catchall, ofproto->tables_version);
+        while ((cr = cls_cursor_next(&cursor))) {
+            struct rule *rule = CONTAINER_OF(cr, struct rule, cr);
+
+            mem->n_rules++;
+            mem->rule_bytes += (vx_malloc_footprint(sizeof *rule)
+                                + ofpacts_memory(&rule->ofpacts)
+                                + vx_malloc_footprint(cr->n_conj
+                                                      * sizeof *cr->conj));
+        }
+    }
+}
+
+void
+ofproto_get_memory(struct ofproto_memory *mem)
+{
+    memset(mem, 0, sizeof *mem);
+    ofproto_for_each(ofproto_add_memory, mem);
+}
+
 /* Dumping. */
 
 static const struct ofproto_dump_options *sort_options;
