@@ -841,6 +841,29 @@ classifier_remove(struct classifier *cls, struct cls_rule *rule)
 }
 
 void
+classifier_remove_all(struct classifier *cls)
+{
+    for (size_t i = 0; i < cls->n_slots; i++) {
+        struct cls_subtable *st = cls->subtables[i];
+        struct cls_rule *rule;
+
+        LIST_FOR_EACH (rule, order_node, &st->order) {
+            rule->subtable = NULL;
+            rule->next_same = NULL;
+            rule->inserted = false;
+        }
+        cls_destroy_subtable(cls, st);
+    }
+    for (int f = 0; f < CLS_N_TRIES; f++) {
+        cls_trie_destroy(&cls->tries[f]);
+    }
+    cls->n_slots = 0;
+    cls->n_subtables = 0;
+    cls->n_rules = 0;
+    cls->order_stale = false;
+}
+
+void
 classifier_compact(struct classifier *cls)
 {
     cls_refresh_order(cls);

@@ -206,6 +206,13 @@ cls_rule_is_soft(const struct cls_rule *rule)
  * not in any classifier.  RULE must not be in another classifier. */
 bool classifier_remove(struct classifier *, struct cls_rule *);
 
+/* Removes every rule from CLS, as classifier_remove() of each one would
+ * (each rule is out of the classifier afterwards, to be destroyed or
+ * inserted again), but without updating hash tables, indices and tries
+ * rule by rule: it frees them.  For deleting a whole table.  Invalidates
+ * cursors. */
+void classifier_remove_all(struct classifier *);
+
 /* Brings the dump and lookup order up to date after removals and frees
  * emptied subtables.  Invalidates cursors. */
 void classifier_compact(struct classifier *);

@@ -749,18 +749,26 @@ rule_create(struct ofproto *ofproto, const struct ofp_flow_mod *fm,
  * either way rules keep their places in dump order, as in OVS. */
 struct batch_entry {
     bool inserted;               /* Inserted (else made invisible). */
-    struct rule *rule;
+    struct rule *rule;           /* The rule inserted or made invisible. */
 };
 
-struct batch {
-    struct ofproto *ofproto;
+struct ofproto_flow_batch {
+    struct ofproto *ofproto;     /* The bridge. */
     cls_version_t version;       /* The version being built. */
-    struct batch_entry *e;
-    size_t n, allocated;
+    long long int now;           /* Time of the batch's flow mods. */
+    struct batch_entry *e;       /* Changes, in order. */
+    size_t n, allocated;         /* Used and allocated entries of 'e'. */
+
+    /* replace-flows: the rules of the published version that a flow of the
+     * batch repeated unchanged, and so are neither replaced nor deleted at
+     * commit (see ofproto_flow_batch_begin()). */
+    bool replace;                /* A replace-flows batch. */
+    struct rule **kept;          /* Array of 'n_kept' such rules. */
+    size_t n_kept, allocated_kept; /* Used and allocated elements. */
 };
 
 static void
-batch_push(struct batch *b, bool inserted, struct rule *rule)
+batch_push(struct ofproto_flow_batch *b, bool inserted, struct rule *rule)
 {
     if (b->n >= b->allocated) {
         b->e = x2nrealloc(b->e, &b->allocated, sizeof *b->e);
@@ -772,7 +780,7 @@ batch_push(struct batch *b, bool inserted, struct rule *rule)
 
 /* Makes RULE invisible from the batch's version on. */
 static void
-rule_detach(struct batch *b, struct rule *rule)
+rule_detach(struct ofproto_flow_batch *b, struct rule *rule)
 {
     cls_rule_make_invisible_in_version(&rule->cr, b->version);
     batch_push(b, false, rule);
@@ -780,7 +788,7 @@ rule_detach(struct batch *b, struct rule *rule)
 
 /* Inserts RULE, visible from the batch's version on. */
 static void
-rule_attach(struct batch *b, struct rule *rule)
+rule_attach(struct ofproto_flow_batch *b, struct rule *rule)
 {
     const struct cls_rule *dup;
 
@@ -791,9 +799,25 @@ rule_attach(struct batch *b, struct rule *rule)
 }
 
 static void
-batch_commit(struct batch *b)
+batch_commit(struct ofproto_flow_batch *b)
 {
     struct ofproto *ofproto = b->ofproto;
+    size_t n_removed[OFP_N_TABLES] = { 0 };
+
+    /* A table that loses all of its rules (del-flows, replace-flows) is
+     * emptied at once rather than rule by rule; ofproto_rule_remove() then
+     * finds each rule already out of its classifier. */
+    for (size_t i = 0; i < b->n; i++) {
+        if (!b->e[i].inserted) {
+            n_removed[b->e[i].rule->table_id]++;
+        }
+    }
+    for (int t = 0; t < OFP_N_TABLES; t++) {
+        if (n_removed[t]
+            && n_removed[t] == classifier_count(&ofproto->tables[t].cls)) {
+            classifier_remove_all(&ofproto->tables[t].cls);
+        }
+    }
 
     ofproto->tables_version = b->version;
     for (size_t i = 0; i < b->n; i++) {
@@ -808,11 +832,10 @@ batch_commit(struct batch *b)
             ofproto_rule_remove(ofproto, rule);
         }
     }
-    free(b->e);
 }
 
 static void
-batch_rollback(struct batch *b)
+batch_rollback(struct ofproto_flow_batch *b)
 {
     for (size_t i = b->n; i-- > 0;) {
         struct rule *rule = b->e[i].rule;
@@ -826,7 +849,6 @@ batch_rollback(struct batch *b)
             cls_rule_make_invisible_in_version(&rule->cr, CLS_MAX_VERSION);
         }
     }
-    free(b->e);
 }
 
 static void
@@ -909,8 +931,8 @@ collect_rules__(struct ofproto *ofproto, cls_version_t version,
 /* Collects the rules visible in the batch version that FM selects (loose
  * or strict) into *RULESP. */
 static size_t
-collect_rules(struct batch *b, const struct ofp_flow_mod *fm, bool strict,
-              struct rule ***rulesp)
+collect_rules(struct ofproto_flow_batch *b, const struct ofp_flow_mod *fm,
+              bool strict, struct rule ***rulesp)
 {
     struct rule_filter f = {
         .match = &fm->match,
@@ -951,7 +973,8 @@ check_flow_mod(const struct ofp_flow_mod *fm)
 }
 
 static char *
-add_flow(struct batch *b, const struct ofp_flow_mod *fm, long long int now)
+add_flow(struct ofproto_flow_batch *b, const struct ofp_flow_mod *fm,
+         long long int now)
 {
     struct ofproto *ofproto = b->ofproto;
     uint8_t table_id = fm->table_id == OFPTT_ALL ? 0 : fm->table_id;
@@ -998,8 +1021,8 @@ add_flow(struct batch *b, const struct ofp_flow_mod *fm, long long int now)
  * of its subtable in dump order; its age and (unless reset_counts) its
  * counters carry over. */
 static void
-modify_rule(struct batch *b, struct rule *old, const struct ofp_flow_mod *fm,
-            long long int now)
+modify_rule(struct ofproto_flow_batch *b, struct rule *old,
+            const struct ofp_flow_mod *fm, long long int now)
 {
     struct ofp_flow_mod new_fm = *fm;
     struct rule *rule;
@@ -1025,8 +1048,8 @@ modify_rule(struct batch *b, struct rule *old, const struct ofp_flow_mod *fm,
 }
 
 static char *
-modify_flows(struct batch *b, const struct ofp_flow_mod *fm, bool strict,
-             long long int now)
+modify_flows(struct ofproto_flow_batch *b, const struct ofp_flow_mod *fm,
+             bool strict, long long int now)
 {
     struct rule **rules;
     size_t n = collect_rules(b, fm, strict, &rules);
@@ -1057,7 +1080,8 @@ modify_flows(struct batch *b, const struct ofp_flow_mod *fm, bool strict,
 }
 
 static void
-delete_flows(struct batch *b, const struct ofp_flow_mod *fm, bool strict)
+delete_flows(struct ofproto_flow_batch *b, const struct ofp_flow_mod *fm,
+             bool strict)
 {
     struct rule **rules;
     size_t n = collect_rules(b, fm, strict, &rules);
@@ -1070,7 +1094,8 @@ delete_flows(struct batch *b, const struct ofp_flow_mod *fm, bool strict)
 }
 
 static char *
-flow_mod__(struct batch *b, const struct ofp_flow_mod *fm, long long int now)
+flow_mod__(struct ofproto_flow_batch *b, const struct ofp_flow_mod *fm,
+           long long int now)
 {
     char *error = check_flow_mod(fm);
 
@@ -1094,29 +1119,178 @@ flow_mod__(struct batch *b, const struct ofp_flow_mod *fm, long long int now)
     return xstrdup("unknown flow mod command");
 }
 
+struct ofproto_flow_batch *
+ofproto_flow_batch_begin(struct ofproto *ofproto, bool replace)
+{
+    struct ofproto_flow_batch *b = xzalloc(sizeof *b);
+
+    b->ofproto = ofproto;
+    b->version = ofproto->tables_version + 1;
+    b->now = time_msec();
+    b->replace = replace;
+    return b;
+}
+
+/* Returns true if RULE, visible in the published version, says what the
+ * ADD flow mod FM says: OVS's replace-flows leaves such a flow alone (its
+ * counters and age continue). */
+static bool
+rule_equals_flow_mod(const struct rule *rule, const struct ofp_flow_mod *fm)
+{
+    return (rule->flow_cookie == fm->cookie
+            && rule->idle_timeout == fm->idle_timeout
+            && rule->hard_timeout == fm->hard_timeout
+            && rule->importance == fm->importance
+            && rule->flags == fm->flags
+            && ofpacts_equal(&rule->ofpacts, &fm->ofpacts));
+}
+
+/* For a replace-flows batch: returns true if FM repeats a published rule
+ * unchanged, after noting that rule as kept. */
+static bool
+batch_keep(struct ofproto_flow_batch *b, const struct ofp_flow_mod *fm)
+{
+    uint8_t table_id = fm->table_id == OFPTT_ALL ? 0 : fm->table_id;
+    const struct cls_rule *cr;
+    struct rule *rule;
+
+    cr = classifier_find_match_exactly(&b->ofproto->tables[table_id].cls,
+                                       &fm->match, fm->priority, b->version);
+    if (!cr || cr->add_version >= b->version) {
+        return false;
+    }
+    rule = CONTAINER_OF(cr, struct rule, cr);
+    if (!rule_equals_flow_mod(rule, fm)) {
+        return false;
+    }
+    if (b->n_kept >= b->allocated_kept) {
+        b->kept = x2nrealloc(b->kept, &b->allocated_kept, sizeof *b->kept);
+    }
+    b->kept[b->n_kept++] = rule;
+    return true;
+}
+
+char *
+ofproto_flow_batch_add(struct ofproto_flow_batch *b,
+                       const struct ofp_flow_mod *fm)
+{
+    char *error;
+
+    if (b->replace) {
+        if (fm->command != OFPFC_ADD) {
+            error = xstrdup("replace-flows takes only flows to add");
+            goto error;
+        }
+        error = check_flow_mod(fm);
+        if (error) {
+            goto error;
+        }
+        if (batch_keep(b, fm)) {
+            return NULL;
+        }
+    }
+    error = flow_mod__(b, fm, b->now);
+    if (!error) {
+        return NULL;
+    }
+
+error:
+    COVERAGE_INC(ofproto_flow_mod_error);
+    return error;
+}
+
+static int
+compare_rule_ptrs(const void *a_, const void *b_)
+{
+    const struct rule *const *a = a_;
+    const struct rule *const *b = b_;
+
+    return *a < *b ? -1 : *a > *b;
+}
+
+/* For a replace-flows batch: deletes every published rule that the batch
+ * neither replaced nor kept. */
+static void
+batch_delete_unlisted(struct ofproto_flow_batch *b)
+{
+    struct ofproto *ofproto = b->ofproto;
+    cls_version_t published = ofproto->tables_version;
+    struct match catchall;
+
+    qsort(b->kept, b->n_kept, sizeof *b->kept, compare_rule_ptrs);
+    match_init_catchall(&catchall);
+    for (int t = 0; t < OFP_N_TABLES; t++) {
+        struct classifier *cls = &ofproto->tables[t].cls;
+        struct cls_cursor cursor;
+        struct cls_rule *cr;
+
+        if (classifier_is_empty(cls)) {
+            continue;
+        }
+        cursor = cls_cursor_start(cls, &catchall, published);
+        while ((cr = cls_cursor_next(&cursor))) {
+            struct rule *rule = CONTAINER_OF(cr, struct rule, cr);
+
+            if (cls_rule_visible_in_version(cr, b->version)
+                && !bsearch(&rule, b->kept, b->n_kept, sizeof *b->kept,
+                            compare_rule_ptrs)) {
+                rule_detach(b, rule);
+                COVERAGE_INC(ofproto_flow_delete);
+            }
+        }
+    }
+}
+
+static void
+batch_free(struct ofproto_flow_batch *b)
+{
+    free(b->e);
+    free(b->kept);
+    free(b);
+}
+
+void
+ofproto_flow_batch_commit(struct ofproto_flow_batch *b)
+{
+    struct ofproto *ofproto = b->ofproto;
+
+    if (b->replace) {
+        batch_delete_unlisted(b);
+    }
+    batch_commit(b);
+    ofproto_compact(ofproto);
+    ofproto_seq_change();
+    batch_free(b);
+}
+
+void
+ofproto_flow_batch_abort(struct ofproto_flow_batch *b)
+{
+    struct ofproto *ofproto = b->ofproto;
+
+    batch_rollback(b);
+    ofproto_compact(ofproto);
+    batch_free(b);
+}
+
 char *
 ofproto_flow_mods(struct ofproto *ofproto, struct ofp_flow_mod *fms, size_t n)
 {
-    struct batch b = { ofproto, ofproto->tables_version + 1, NULL, 0, 0 };
-    long long int now = time_msec();
+    struct ofproto_flow_batch *b = ofproto_flow_batch_begin(ofproto, false);
 
     for (size_t i = 0; i < n; i++) {
-        char *error = flow_mod__(&b, &fms[i], now);
+        char *error = ofproto_flow_batch_add(b, &fms[i]);
 
         if (error) {
             char *msg = n > 1 ? xasprintf("flow %zu: %s", i + 1, error)
                               : xstrdup(error);
 
             free(error);
-            COVERAGE_INC(ofproto_flow_mod_error);
-            batch_rollback(&b);
-            ofproto_compact(ofproto);
+            ofproto_flow_batch_abort(b);
             return msg;
         }
     }
-    batch_commit(&b);
-    ofproto_compact(ofproto);
-    ofproto_seq_change();
+    ofproto_flow_batch_commit(b);
     return NULL;
 }
 

@@ -201,6 +201,41 @@ char *ofproto_flow_mod(struct ofproto *, struct ofp_flow_mod *) WARN_UNUSED;
 char *ofproto_flow_mods(struct ofproto *, struct ofp_flow_mod *, size_t n)
     WARN_UNUSED;
 
+/* Bulk flow mods without holding them all in memory.  A batch applies flow
+ * mods one at a time to a staged version of the bridge's tables, invisible
+ * to lookups until ofproto_flow_batch_commit() publishes all of them at
+ * once; ofproto_flow_batch_abort() undoes them instead.  The caller may
+ * free each flow mod as soon as ofproto_flow_batch_add() returns, so
+ * `add-flows` of a large file needs memory for the file and the new rules
+ * only.  Nothing else may change the bridge's flows while a batch is open
+ * (the daemon runs a batch within one control request).
+ *
+ * A REPLACE batch makes the tables hold exactly the batch's flows, as
+ * `ovs-ofctl replace-flows` does: it takes only ADD flow mods; an ADD that
+ * repeats a published flow unchanged (same table, match, priority, cookie,
+ * timeouts, importance, flags and actions) leaves that flow alone,
+ * counters and age included; any other ADD adds or replaces as usual;
+ * and commit deletes every published flow that no ADD of the batch named.
+ */
+struct ofproto_flow_batch;
+
+/* Starts a batch on OFPROTO.  Returns it; it must be committed or
+ * aborted. */
+struct ofproto_flow_batch *ofproto_flow_batch_begin(struct ofproto *,
+                                                    bool replace);
+
+/* Applies FM (not kept) to the staged version.  Returns NULL, or an error
+ * message to free, as ofproto_flow_mod() does; the failed flow mod changed
+ * nothing, and the caller usually aborts the batch. */
+char *ofproto_flow_batch_add(struct ofproto_flow_batch *,
+                             const struct ofp_flow_mod *) WARN_UNUSED;
+
+/* Publishes the batch's changes and frees the batch. */
+void ofproto_flow_batch_commit(struct ofproto_flow_batch *);
+
+/* Undoes the batch's changes and frees the batch. */
+void ofproto_flow_batch_abort(struct ofproto_flow_batch *);
+
 /* Filters and options for dumping flows. */
 struct ofproto_dump_options {
     const struct match *match;  /* Loose filter (NULL: all). */
