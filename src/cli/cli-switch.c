@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -120,6 +121,7 @@ read_flow_file(const char *file)
     struct ds contents = DS_EMPTY_INITIALIZER;
     FILE *stream = strcmp(file, "-") ? fopen(file, "r") : stdin;
     char buf[65536];
+    struct stat st;
     size_t n;
 
     if (!stream) {
@@ -127,12 +129,14 @@ read_flow_file(const char *file)
                 strerror(errno));
         return NULL;
     }
+    /* A regular file's size is known at once; a pipe's once it is read. */
+    if (!fstat(fileno(stream), &st) && S_ISREG(st.st_mode)
+        && (uint64_t) st.st_size > CTL_MAX_REQUEST) {
+        goto too_large;
+    }
     while ((n = fread(buf, 1, sizeof buf, stream)) > 0) {
         if (contents.length + n > CTL_MAX_REQUEST) {
-            fprintf(stderr, "vxstack: %s: file too large (more than %s, "
-                    "the most one request can carry; split it into several "
-                    "files)\n", file, CTL_MAX_REQUEST_TEXT);
-            goto error;
+            goto too_large;
         }
         ds_put_buffer(&contents, buf, n);
     }
@@ -146,6 +150,10 @@ read_flow_file(const char *file)
     }
     return contents.string ? ds_steal_cstr(&contents) : xstrdup("");
 
+too_large:
+    fprintf(stderr, "vxstack: %s: file too large (more than %s, the most "
+            "one request can carry; split it into several files)\n", file,
+            CTL_MAX_REQUEST_TEXT);
 error:
     ds_destroy(&contents);
     if (stream != stdin) {

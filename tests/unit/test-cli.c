@@ -362,6 +362,21 @@ TEST(add_flows_sends_file_contents)
     check(rundir, 1, "", err, ARGS("ofctl", "add-flows", "br0", missing));
     free(err);
     free(missing);
+
+    /* A file larger than one request is refused before it is read (a
+     * sparse file: nothing is written). */
+    char *big = xasprintf("%s/big.flows", rundir);
+    int fd = open(big, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ASSERT_TRUE(fd >= 0);
+    ASSERT_OK(ftruncate(fd, (off_t) CTL_MAX_REQUEST + 1) ? errno : 0);
+    close(fd);
+    err = xasprintf("vxstack: %s: file too large (more than 256 MiB, the "
+                    "most one request can carry; split it into several "
+                    "files)\n", big);
+    check(rundir, 1, "", err, ARGS("ofctl", "replace-flows", "br0", big));
+    free(err);
+    unlink(big);
+    free(big);
     free(file);
     stop_fake_daemon(pid);
 }
