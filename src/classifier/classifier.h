@@ -132,6 +132,7 @@ struct classifier {
     size_t n_rules;                  /* Rules, soft ones included. */
     bool order_stale;                /* Removals changed some subtable's
                                       * max priority or emptied it. */
+    bool deferred;                   /* classifier_defer() in effect. */
     uint64_t next_seq;               /* Insertion counter. */
     uint64_t next_subtable_seq;      /* Subtable creation counter. */
     struct cls_trie_node *tries[2];  /* Prefix tries on nw_src, nw_dst. */
@@ -212,6 +213,20 @@ bool classifier_remove(struct classifier *, struct cls_rule *);
  * rule by rule: it frees them.  For deleting a whole table.  Invalidates
  * cursors. */
 void classifier_remove_all(struct classifier *);
+
+/* Bulk insertion.  Each insertion that raises a subtable's maximum
+ * priority (or creates a subtable) moves the subtable to its place in the
+ * lookup order, which costs up to one step per subtable: inserting rules
+ * of N distinct masks one by one costs O(N^2).  Between classifier_defer()
+ * and classifier_publish() subtables keep their places (new ones wait at
+ * the end); publish sorts them once, in O(N log N), into the order
+ * one-by-one insertion would have produced.  While deferred, lookups and
+ * cursors stay correct for every version older than the rules inserted
+ * since classifier_defer() (a staged batch's published version) and must
+ * not be used for newer ones; classifier_find_match_exactly() and
+ * classifier_rule_overlaps() work for any version. */
+void classifier_defer(struct classifier *);
+void classifier_publish(struct classifier *);
 
 /* Brings the dump and lookup order up to date after removals and frees
  * emptied subtables.  Invalidates cursors. */

@@ -759,6 +759,8 @@ struct ofproto_flow_batch {
     struct batch_entry *e;       /* Changes, in order. */
     size_t n, allocated;         /* Used and allocated entries of 'e'. */
 
+    uint32_t n_attached[OFP_N_TABLES]; /* Rules inserted, per table. */
+
     /* replace-flows: the rules of the published version that a flow of the
      * batch repeated unchanged, and so are neither replaced nor deleted at
      * commit (see ofproto_flow_batch_begin()). */
@@ -786,14 +788,26 @@ rule_detach(struct ofproto_flow_batch *b, struct rule *rule)
     batch_push(b, false, rule);
 }
 
+/* From this many insertions into one table on, a batch lets the table sort
+ * its subtables once, at the end, instead of at each insertion
+ * (classifier_defer()): rules of many distinct masks would otherwise cost
+ * O(N^2).  Smaller batches (single flow mods, learned flows) keep sorting
+ * as they go, which costs them less than one sort. */
+#define BATCH_DEFER_THRESHOLD 64
+
 /* Inserts RULE, visible from the batch's version on. */
 static void
 rule_attach(struct ofproto_flow_batch *b, struct rule *rule)
 {
+    struct classifier *cls = &b->ofproto->tables[rule->table_id].cls;
     const struct cls_rule *dup;
 
-    dup = classifier_insert(&b->ofproto->tables[rule->table_id].cls,
-                            &rule->cr, b->version);
+    /* Lookups use the published version while the batch is open, which
+     * deferral keeps correct. */
+    if (++b->n_attached[rule->table_id] == BATCH_DEFER_THRESHOLD) {
+        classifier_defer(cls);
+    }
+    dup = classifier_insert(cls, &rule->cr, b->version);
     vx_assert(!dup);
     batch_push(b, true, rule);
 }
@@ -1241,6 +1255,18 @@ batch_delete_unlisted(struct ofproto_flow_batch *b)
     }
 }
 
+/* Ends the batch's deferral of sorting in the tables it deferred (see
+ * rule_attach()). */
+static void
+batch_publish(struct ofproto_flow_batch *b)
+{
+    for (int t = 0; t < OFP_N_TABLES; t++) {
+        if (b->n_attached[t] >= BATCH_DEFER_THRESHOLD) {
+            classifier_publish(&b->ofproto->tables[t].cls);
+        }
+    }
+}
+
 static void
 batch_free(struct ofproto_flow_batch *b)
 {
@@ -1257,6 +1283,7 @@ ofproto_flow_batch_commit(struct ofproto_flow_batch *b)
     if (b->replace) {
         batch_delete_unlisted(b);
     }
+    batch_publish(b);
     batch_commit(b);
     ofproto_compact(ofproto);
     ofproto_seq_change();
@@ -1269,6 +1296,7 @@ ofproto_flow_batch_abort(struct ofproto_flow_batch *b)
     struct ofproto *ofproto = b->ofproto;
 
     batch_rollback(b);
+    batch_publish(b);
     ofproto_compact(ofproto);
     batch_free(b);
 }

@@ -1042,6 +1042,81 @@ TEST(remove_all_then_reinsert)
     world_destroy(&w);
 }
 
+/* Insertions between classifier_defer() and classifier_publish() end in
+ * the order one-by-one insertion gives, and lookups in the versions older
+ * than them stay right meanwhile. */
+TEST(deferred_insertions)
+{
+    enum { N_SHAPES = 150, N_RULES = 1500 };
+    struct tshape *shapes = xcalloc(N_SHAPES, sizeof *shapes);
+    struct match *matches = xcalloc(N_RULES, sizeof *matches);
+    int *priorities = xcalloc(N_RULES, sizeof *priorities);
+    struct world one, bulk;
+
+    rng_seed(91);
+    tvalues_init();
+    for (int i = 0; i < N_SHAPES; i++) {
+        tshape_random(&shapes[i], 10);
+    }
+    for (int i = 0; i < N_RULES; i++) {
+        random_match(&matches[i], &shapes[rng_range(N_SHAPES)]);
+        priorities[i] = (int)rng_range(40);
+    }
+
+    /* The same rules: the first third published, then the rest in version
+     * 1, one by one in ONE, deferred in BULK. */
+    world_init(&one);
+    world_init(&bulk);
+    for (int i = 0; i < N_RULES; i++) {
+        cls_version_t v = i < N_RULES / 3 ? 0 : 1;
+
+        if (i == N_RULES / 3) {
+            classifier_defer(&bulk.cls);
+        }
+        world_insert(&one, world_new_rule(&one, &matches[i], priorities[i]),
+                     v);
+        world_insert(&bulk, world_new_rule(&bulk, &matches[i],
+                                           priorities[i]), v);
+    }
+    for (int i = 0; i < 300; i++) {
+        struct flow flow;
+        const struct trule *r = bulk.rules[rng_range(N_RULES / 3)];
+
+        random_flow(&flow);
+        flow = flow_agreeing(&r->cr.match.flow, &r->cr.match.wc, &flow);
+        world_check_lookup(&bulk, 0, &flow, false, 2);
+    }
+    classifier_publish(&bulk.cls);
+    classifier_publish(&bulk.cls);
+
+    /* Same order of subtables and rules. */
+    struct cls_cursor c1 = cls_cursor_start(&one.cls, NULL, 1);
+    struct cls_cursor c2 = cls_cursor_start(&bulk.cls, NULL, 1);
+    struct cls_rule *r1, *r2;
+    size_t n = 0;
+    do {
+        r1 = cls_cursor_next(&c1);
+        r2 = cls_cursor_next(&c2);
+        ASSERT_EQ(r1 ? trule_from_cls(r1)->id : -1,
+                  r2 ? trule_from_cls(r2)->id : -1);
+        n += r1 != NULL;
+    } while (r1 && r2);
+    ASSERT_EQ(n, classifier_count(&one.cls));
+    for (int i = 0; i < 300; i++) {
+        struct flow flow;
+        const struct trule *r = bulk.rules[rng_range(N_RULES)];
+
+        random_flow(&flow);
+        flow = flow_agreeing(&r->cr.match.flow, &r->cr.match.wc, &flow);
+        world_check_lookup(&bulk, 1, &flow, false, 2);
+    }
+    world_destroy(&one);
+    world_destroy(&bulk);
+    free(shapes);
+    free(matches);
+    free(priorities);
+}
+
 /* Scale: 100,000 rules over a few masks.  Figures go to the log. */
 TEST(scale_100k)
 {
