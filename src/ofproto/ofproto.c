@@ -108,6 +108,7 @@ ofproto_create(const char *name)
     }
     ofproto->tables_version = CLS_MIN_VERSION + 1;
     ovs_list_init(&ofproto->expirable);
+    ofproto->next_expiry = LLONG_MAX;
     mac_learning_init(&ofproto->ml, MAC_DEFAULT_IDLE_SECS, MAC_DEFAULT_MAX);
     hmap_insert(&all_ofprotos, &ofproto->hmap_node, hash_string(name, 0));
 
@@ -667,6 +668,23 @@ rule_has_timeout(const struct rule *rule)
     return rule->idle_timeout || rule->hard_timeout;
 }
 
+/* Returns the time at which RULE expires unless it is used or modified
+ * again by then (LLONG_MAX without timeouts).  Use and modification only
+ * move it later. */
+static long long int
+rule_deadline(const struct rule *rule)
+{
+    long long int deadline = LLONG_MAX;
+
+    if (rule->hard_timeout) {
+        deadline = rule->modified + rule->hard_timeout * 1000LL;
+    }
+    if (rule->idle_timeout) {
+        deadline = MIN(deadline, rule->used + rule->idle_timeout * 1000LL);
+    }
+    return deadline;
+}
+
 /* Re-sorts the tables after removals, so that dumps list flows in OVS's
  * order (OVS re-sorts its subtables as each rule goes). */
 static void
@@ -840,6 +858,8 @@ batch_commit(struct ofproto_flow_batch *b)
         if (b->e[i].inserted) {
             if (rule_has_timeout(rule)) {
                 ovs_list_push_back(&ofproto->expirable, &rule->expirable);
+                ofproto->next_expiry = MIN(ofproto->next_expiry,
+                                           rule_deadline(rule));
             }
             ofproto->n_rules++;
         } else {
@@ -1515,32 +1535,34 @@ ofproto_aggregate(struct ofproto *ofproto, const struct match *match,
 
 /* Expiry. */
 
-static bool
-rule_expired(const struct rule *rule, long long int now)
-{
-    if (rule->hard_timeout
-        && now >= rule->modified + rule->hard_timeout * 1000LL) {
-        return true;
-    }
-    if (rule->idle_timeout
-        && now >= rule->used + rule->idle_timeout * 1000LL) {
-        return true;
-    }
-    return false;
-}
+/* Rules expire within this many milliseconds of their deadline: a walk of
+ * the rules with timeouts (all of them, 100,000 learned flows perhaps)
+ * runs at most this often, not at every turn of the main loop. */
+#define OFPROTO_EXPIRY_GRANULARITY 100
 
 void
 ofproto_run(struct ofproto *ofproto, long long int now)
 {
-    struct rule *rule, *next;
     bool changed = false;
 
-    LIST_FOR_EACH_SAFE (rule, next, expirable, &ofproto->expirable) {
-        if (rule_expired(rule, now)) {
-            COVERAGE_INC(ofproto_flow_expired);
-            ofproto_rule_remove(ofproto, rule);
-            changed = true;
+    if (now >= ofproto->next_expiry) {
+        long long int next = LLONG_MAX;
+        struct rule *rule, *next_rule;
+
+        LIST_FOR_EACH_SAFE (rule, next_rule, expirable,
+                            &ofproto->expirable) {
+            long long int deadline = rule_deadline(rule);
+
+            if (now >= deadline) {
+                COVERAGE_INC(ofproto_flow_expired);
+                ofproto_rule_remove(ofproto, rule);
+                changed = true;
+            } else {
+                next = MIN(next, deadline);
+            }
         }
+        ofproto->next_expiry = (next == LLONG_MAX ? LLONG_MAX
+                                : MAX(next, now + OFPROTO_EXPIRY_GRANULARITY));
     }
     if (mac_learning_run(&ofproto->ml, now)) {
         changed = true;
@@ -1554,18 +1576,7 @@ ofproto_run(struct ofproto *ofproto, long long int now)
 long long int
 ofproto_next_wake(const struct ofproto *ofproto)
 {
-    long long int wake = mac_learning_next_wake(&ofproto->ml);
-    const struct rule *rule;
-
-    LIST_FOR_EACH (rule, expirable, &ofproto->expirable) {
-        if (rule->hard_timeout) {
-            wake = MIN(wake, rule->modified + rule->hard_timeout * 1000LL);
-        }
-        if (rule->idle_timeout) {
-            wake = MIN(wake, rule->used + rule->idle_timeout * 1000LL);
-        }
-    }
-    return wake;
+    return MIN(mac_learning_next_wake(&ofproto->ml), ofproto->next_expiry);
 }
 
 /* `ovs-ofctl show`. */

@@ -62,7 +62,8 @@ check_contains "$err" "bad.flows:10001: unknown keyword nw_srcx" "bad line error
 check_eq "$(vx "$dir" ofctl dump-flows --no-stats br0 | md5sum)" "$before" "flows after a failed replace-flows"
 
 # replace-flows: flows 10000-19999 stay as they are, 0-9999 go, 20000-24999
-# come, and flow 15000 gets new actions.
+# come, and flow 15000 gets new actions.  (Then 4000 flows with timeouts
+# come and go.)
 { flows 10000 5000; flows 15000 1 drop; flows 15001 4999; flows 20000 5000; } > "$dir/r.flows"
 vx "$dir" ofctl replace-flows br0 "$dir/r.flows" || fail "replace-flows"
 check_eq "$(count)" 15000 "flow_count after replace-flows"
@@ -72,6 +73,18 @@ check_eq "$(count table=71,ip,nw_src=10.0.78.32)" 1 "flow 20000 added"
 check_eq "$(vx "$dir" ofctl dump-flows --no-stats br0 table=71,tcp,nw_src=10.0.58.152 | sed 's/.*actions=//')" "drop" "flow 15000 replaced"
 vx "$dir" ofctl replace-flows br0 "$dir/r.flows" || fail "replace-flows again"
 check_eq "$(count)" 15000 "flow_count after the same replace-flows"
+
+# Timeouts on many flows: each expires at its time, no sooner.
+{ flows 40000 2000 | sed 's/ actions=/,hard_timeout=10 actions=/'
+  flows 42000 2000 | sed 's/ actions=/,idle_timeout=20 actions=/'; } > "$dir/t.flows"
+vx "$dir" ofctl add-flows br0 "$dir/t.flows" || fail "add-flows with timeouts"
+check_eq "$(count)" 19000 "flows with timeouts added"
+vx "$dir" appctl time/warp 9000 >/dev/null || fail "time/warp 9 s"
+check_eq "$(count)" 19000 "flows with timeouts after 9 s"
+vx "$dir" appctl time/warp 2000 >/dev/null || fail "time/warp 11 s"
+check_eq "$(count)" 17000 "flows after their hard timeout"
+vx "$dir" appctl time/warp 10000 >/dev/null || fail "time/warp 21 s"
+check_eq "$(count)" 15000 "flows after their idle timeout"
 
 mem=$(vx "$dir" appctl memory/show) || fail "memory/show"
 check_contains "$mem" "rules:15000 " "memory/show rules"
