@@ -35,6 +35,7 @@ static struct hmap all_odp_ports = HMAP_INITIALIZER(&all_odp_ports);
 static uint64_t global_seq = 1;
 
 static void ofproto_rule_remove(struct ofproto *, struct rule *);
+static void free_dead_rules(size_t max);
 
 uint64_t
 ofproto_seq(void)
@@ -167,6 +168,7 @@ ofproto_destroy(struct ofproto *ofproto)
         }
         classifier_destroy(cls);
     }
+    free_dead_rules(SIZE_MAX);
     HMAP_FOR_EACH_SAFE (port, next_port, hmap_node, &ofproto->ports) {
         ofport_destroy(ofproto, port);
     }
@@ -695,15 +697,40 @@ ofproto_compact(struct ofproto *ofproto)
     }
 }
 
+/* Rules out of their tables that nothing else references, to be freed by
+ * ofproto_run(), OFPROTO_FREE_CHUNK at a time, in their 'expirable' nodes.
+ * As OVS hands deleted rules to RCU, a del-flows of 100,000 rules replies
+ * before it frees them (about a third of its work), and the main loop,
+ * which also runs the datapath, never stalls on freeing more than a
+ * chunk. */
+static struct ovs_list dead_rules = OVS_LIST_INITIALIZER(&dead_rules);
+#define OFPROTO_FREE_CHUNK 10000
+
+/* Frees up to MAX rules of 'dead_rules'. */
+static void
+free_dead_rules(size_t max)
+{
+    for (size_t i = 0; i < max && !ovs_list_is_empty(&dead_rules); i++) {
+        struct rule *rule = CONTAINER_OF(ovs_list_pop_front(&dead_rules),
+                                         struct rule, expirable);
+
+        rule_unref(rule);
+    }
+}
+
 static void
 ofproto_rule_remove(struct ofproto *ofproto, struct rule *rule)
 {
     classifier_remove(&ofproto->tables[rule->table_id].cls, &rule->cr);
     ovs_list_remove(&rule->expirable);
-    ovs_list_init(&rule->expirable);
     rule->removed = true;
     ofproto->n_rules--;
-    rule_unref(rule);
+    if (rule->ref_count == 1) {
+        ovs_list_push_back(&dead_rules, &rule->expirable);
+    } else {
+        ovs_list_init(&rule->expirable);
+        rule_unref(rule);
+    }
 }
 
 /* Builds the conjunction clauses of a soft rule from its actions.  Returns
@@ -1571,11 +1598,15 @@ ofproto_run(struct ofproto *ofproto, long long int now)
         ofproto_compact(ofproto);
         ofproto_seq_change();
     }
+    free_dead_rules(OFPROTO_FREE_CHUNK);
 }
 
 long long int
 ofproto_next_wake(const struct ofproto *ofproto)
 {
+    if (!ovs_list_is_empty(&dead_rules)) {
+        return 0;
+    }
     return MIN(mac_learning_next_wake(&ofproto->ml), ofproto->next_expiry);
 }
 

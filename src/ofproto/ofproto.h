@@ -288,10 +288,13 @@ struct ofproto_memory {
  * included. */
 void ofproto_get_memory(struct ofproto_memory *mem);
 
-/* Runs periodic work: flow expiry, MAC ageing.  NOW is time_msec(). */
+/* Runs periodic work: flow expiry, MAC ageing, and freeing a bounded
+ * number of the rules that flow mods removed (they are freed after the
+ * flow mod returns, as OVS defers them to RCU).  NOW is time_msec(). */
 void ofproto_run(struct ofproto *, long long int now);
 
-/* Earliest time ofproto_run() has work to do, or LLONG_MAX. */
+/* Earliest time ofproto_run() may have work to do (0 when it has some
+ * now), or LLONG_MAX. */
 long long int ofproto_next_wake(const struct ofproto *);
 
 /* Appends `ovs-ofctl show` output for the bridge. */
