@@ -19,7 +19,8 @@
  * skipped with only the examined address bits un-wildcarded.
  *
  * Order.  cls->subtables is sorted by 'sort_priority' (descending, ties by
- * creation order).  'sort_priority' is the subtable's max priority as of
+ * creation order; while insertions are deferred, subtables that they
+ * created or raised keep their places until classifier_publish() sorts).  'sort_priority' is the subtable's max priority as of
  * the last insertion: removals only lower the true maximum, so it stays an
  * upper bound, which is all that the lookup's early termination needs, and
  * a cursor never sees subtables move under it.  Removals that lower a
@@ -98,7 +99,8 @@ struct cls_subtable {
     bool max_stale;             /* The last rule at 'max_priority'
                                  * was removed. */
     int sort_priority;          /* Key of cls->subtables' order,
-                                 * >= 'max_priority'. */
+                                 * >= 'max_priority' except for rules
+                                 * inserted while deferred. */
     size_t n_rules;             /* Rules, chain members included. */
     struct hmap rules;          /* Chain heads by masked hash. */
     struct ovs_list order;      /* Every rule, in dump order. */
@@ -373,8 +375,18 @@ cls_rescan_max(struct cls_subtable *st)
     st->max_stale = false;
 }
 
-/* After removals: frees empty subtables, makes maxima exact and re-sorts
- * cls->subtables by them. */
+static int
+cls_compare_subtables(const void *a_, const void *b_)
+{
+    const struct cls_subtable *const *a = a_;
+    const struct cls_subtable *const *b = b_;
+
+    return (cls_subtable_before(*a, *b) ? -1
+            : cls_subtable_before(*b, *a) ? 1 : 0);
+}
+
+/* After removals or a deferred batch of insertions: frees empty subtables,
+ * makes maxima exact and sorts cls->subtables by them. */
 static void
 cls_refresh_order(struct classifier *cls)
 {
@@ -394,12 +406,27 @@ cls_refresh_order(struct classifier *cls)
             cls_rescan_max(st);
         }
         st->sort_priority = st->max_priority;
-        cls->subtables[n] = st;
-        cls_bubble_up(cls, n);
-        n++;
+        cls->subtables[n++] = st;
     }
+    qsort(cls->subtables, n, sizeof *cls->subtables, cls_compare_subtables);
     cls->n_slots = n;
     cls->order_stale = false;
+}
+
+void
+classifier_defer(struct classifier *cls)
+{
+    cls->deferred = true;
+}
+
+void
+classifier_publish(struct classifier *cls)
+{
+    if (cls->deferred) {
+        cls->deferred = false;
+        cls->order_stale = true;
+        cls_refresh_order(cls);
+    }
 }
 
 /* Hashing and matching under a subtable's mask. */
@@ -562,6 +589,41 @@ classifier_destroy(struct classifier *cls)
     memset(cls, 0, sizeof *cls);
 }
 
+/* Returns the heap memory of HMAP's bucket array. */
+static size_t
+cls_hmap_memory(const struct hmap *hmap)
+{
+    return (hmap->buckets != &hmap->one
+            ? vx_malloc_footprint((hmap->mask + 1) * sizeof *hmap->buckets)
+            : 0);
+}
+
+size_t
+classifier_memory(const struct classifier *cls)
+{
+    size_t n = (cls_hmap_memory(&cls->subtables_by_mask)
+                + vx_malloc_footprint(cls->allocated_slots
+                                      * sizeof *cls->subtables));
+
+    for (size_t i = 0; i < cls->n_slots; i++) {
+        const struct cls_subtable *st = cls->subtables[i];
+
+        n += vx_malloc_footprint(sizeof *st) + cls_hmap_memory(&st->rules);
+        for (unsigned int j = 0; j < st->n_indices; j++) {
+            const struct cls_index *idx = &st->indices[j];
+
+            if (idx->entries) {
+                n += vx_malloc_footprint((idx->mask + 1)
+                                         * sizeof *idx->entries);
+            }
+        }
+    }
+    for (int f = 0; f < CLS_N_TRIES; f++) {
+        n += cls_trie_memory(cls->tries[f]);
+    }
+    return n;
+}
+
 /* Returns the first rule in HEAD's chain with PRIORITY that is or will be
  * visible at or after VERSION, or NULL. */
 static struct cls_rule *
@@ -684,7 +746,7 @@ cls_insert__(struct classifier *cls, struct cls_rule *rule,
     cls->n_rules++;
     cls->n_subtables += fresh;
 
-    if (st->max_priority > st->sort_priority) {
+    if (st->max_priority > st->sort_priority && !cls->deferred) {
         size_t idx = cls->n_slots - 1;
 
         while (cls->subtables[idx] != st) {
@@ -803,6 +865,29 @@ classifier_remove(struct classifier *cls, struct cls_rule *rule)
     rule->next_same = NULL;
     rule->inserted = false;
     return true;
+}
+
+void
+classifier_remove_all(struct classifier *cls)
+{
+    for (size_t i = 0; i < cls->n_slots; i++) {
+        struct cls_subtable *st = cls->subtables[i];
+        struct cls_rule *rule;
+
+        LIST_FOR_EACH (rule, order_node, &st->order) {
+            rule->subtable = NULL;
+            rule->next_same = NULL;
+            rule->inserted = false;
+        }
+        cls_destroy_subtable(cls, st);
+    }
+    for (int f = 0; f < CLS_N_TRIES; f++) {
+        cls_trie_destroy(&cls->tries[f]);
+    }
+    cls->n_slots = 0;
+    cls->n_subtables = 0;
+    cls->n_rules = 0;
+    cls->order_stale = false;
 }
 
 void
@@ -1172,7 +1257,7 @@ classifier_rule_overlaps(const struct classifier *cls,
         const struct cls_subtable *st = cls->subtables[i];
         const struct cls_rule *rule;
 
-        if (st->sort_priority < priority) {
+        if (st->sort_priority < priority && !cls->deferred) {
             break;
         }
         if (!st->n_rules || st->max_priority < priority) {

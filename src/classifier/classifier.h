@@ -132,6 +132,7 @@ struct classifier {
     size_t n_rules;                  /* Rules, soft ones included. */
     bool order_stale;                /* Removals changed some subtable's
                                       * max priority or emptied it. */
+    bool deferred;                   /* classifier_defer() in effect. */
     uint64_t next_seq;               /* Insertion counter. */
     uint64_t next_subtable_seq;      /* Subtable creation counter. */
     struct cls_trie_node *tries[2];  /* Prefix tries on nw_src, nw_dst. */
@@ -206,6 +207,27 @@ cls_rule_is_soft(const struct cls_rule *rule)
  * not in any classifier.  RULE must not be in another classifier. */
 bool classifier_remove(struct classifier *, struct cls_rule *);
 
+/* Removes every rule from CLS, as classifier_remove() of each one would
+ * (each rule is out of the classifier afterwards, to be destroyed or
+ * inserted again), but without updating hash tables, indices and tries
+ * rule by rule: it frees them.  For deleting a whole table.  Invalidates
+ * cursors. */
+void classifier_remove_all(struct classifier *);
+
+/* Bulk insertion.  Each insertion that raises a subtable's maximum
+ * priority (or creates a subtable) moves the subtable to its place in the
+ * lookup order, which costs up to one step per subtable: inserting rules
+ * of N distinct masks one by one costs O(N^2).  Between classifier_defer()
+ * and classifier_publish() subtables keep their places (new ones wait at
+ * the end); publish sorts them once, in O(N log N), into the order
+ * one-by-one insertion would have produced.  While deferred, lookups and
+ * cursors stay correct for every version older than the rules inserted
+ * since classifier_defer() (a staged batch's published version) and must
+ * not be used for newer ones; classifier_find_match_exactly() and
+ * classifier_rule_overlaps() work for any version. */
+void classifier_defer(struct classifier *);
+void classifier_publish(struct classifier *);
+
 /* Brings the dump and lookup order up to date after removals and frees
  * emptied subtables.  Invalidates cursors. */
 void classifier_compact(struct classifier *);
@@ -234,6 +256,14 @@ const struct cls_rule *classifier_find_match_exactly(const struct classifier *,
  * exactly MATCH and PRIORITY counts as overlapping. */
 bool classifier_rule_overlaps(const struct classifier *, const struct match *,
                               int priority, cls_version_t version);
+
+/* Returns the heap memory of CLS's own structures: subtables, their hash
+ * tables and staged-lookup indices, the subtable array and the prefix
+ * tries, each block counted as vx_malloc_footprint() of its size.  The
+ * rules are not included: they live in the caller's structures (their
+ * conjunction arrays, allocated by cls_rule_set_conjunctions(), are the
+ * caller's to count as well). */
+size_t classifier_memory(const struct classifier *);
 
 /* Returns the number of rules in CLS, soft ones included, whatever their
  * versions. */

@@ -201,3 +201,13 @@ cls_trie_lookup(const struct cls_trie_node *node, uint32_t value,
      * exists. */
     return !prev || trie_is_leaf(prev) ? ofs : ofs + 1;
 }
+
+size_t
+cls_trie_memory(const struct cls_trie_node *root)
+{
+    if (!root) {
+        return 0;
+    }
+    return (vx_malloc_footprint(sizeof *root) + cls_trie_memory(root->edges[0])
+            + cls_trie_memory(root->edges[1]));
+}

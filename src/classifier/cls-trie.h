@@ -18,6 +18,7 @@
 #ifndef VX_CLASSIFIER_CLS_TRIE_H
 #define VX_CLASSIFIER_CLS_TRIE_H 1
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct cls_trie_node;
@@ -35,6 +36,10 @@ void cls_trie_remove(struct cls_trie_node **root, uint32_t value,
 
 /* Frees every node of the tree at *ROOT and empties it. */
 void cls_trie_destroy(struct cls_trie_node **root);
+
+/* Returns the heap memory of the tree at ROOT (vx_malloc_footprint() of
+ * each node). */
+size_t cls_trie_memory(const struct cls_trie_node *root);
 
 /* Looks VALUE up in the tree ROOT.  Sets bit L of *PLENS (which the
  * caller zeroes) for each length L such that the tree holds a prefix of L

@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "lib/ctl.h"
 #include "lib/ds.h"
 #include "lib/util.h"
 
@@ -111,13 +113,15 @@ is_ofctl_option(const char *arg)
 }
 
 /* Reads all of FILE ("-" for standard input) into a new string.  Returns
- * NULL after printing an error. */
+ * NULL after printing an error.  A file must fit in one control request
+ * (CTL_MAX_REQUEST bytes, about two million flows). */
 static char *
 read_flow_file(const char *file)
 {
     struct ds contents = DS_EMPTY_INITIALIZER;
     FILE *stream = strcmp(file, "-") ? fopen(file, "r") : stdin;
     char buf[65536];
+    struct stat st;
     size_t n;
 
     if (!stream) {
@@ -125,22 +129,45 @@ read_flow_file(const char *file)
                 strerror(errno));
         return NULL;
     }
+    /* A regular file's size is known at once; a pipe's once it is read. */
+    if (!fstat(fileno(stream), &st) && S_ISREG(st.st_mode)
+        && (uint64_t) st.st_size > CTL_MAX_REQUEST) {
+        goto too_large;
+    }
     while ((n = fread(buf, 1, sizeof buf, stream)) > 0) {
+        if (contents.length + n > CTL_MAX_REQUEST) {
+            goto too_large;
+        }
         ds_put_buffer(&contents, buf, n);
     }
     if (ferror(stream)) {
         fprintf(stderr, "vxstack: %s: read failed (%s)\n", file,
                 strerror(errno));
-        ds_destroy(&contents);
-        if (stream != stdin) {
-            fclose(stream);
-        }
-        return NULL;
+        goto error;
     }
     if (stream != stdin) {
         fclose(stream);
     }
     return contents.string ? ds_steal_cstr(&contents) : xstrdup("");
+
+too_large:
+    fprintf(stderr, "vxstack: %s: file too large (more than %s, the most "
+            "one request can carry; split it into several files)\n", file,
+            CTL_MAX_REQUEST_TEXT);
+error:
+    ds_destroy(&contents);
+    if (stream != stdin) {
+        fclose(stream);
+    }
+    return NULL;
+}
+
+/* Returns true if ofctl command CMD takes a file of flows as its second
+ * argument. */
+static bool
+takes_flow_file(const char *cmd)
+{
+    return !strcmp(cmd, "add-flows") || !strcmp(cmd, "replace-flows");
 }
 
 int
@@ -186,15 +213,22 @@ cli_ofctl(const struct cli_ctx *ctx, int argc, char *argv[])
         args_add(&options, "--names");
     }
 
-    args_add_owned(&request, xasprintf("ofctl/%s", positional.argv[0]));
+    const char *cmd = positional.argv[0];
+    if (takes_flow_file(cmd) && positional.n > 3) {
+        /* As ovs-ofctl; checked here because the file's name is sent
+         * after its contents. */
+        fprintf(stderr, "vxstack: '%s' command takes at most 2 arguments\n",
+                cmd);
+        args_destroy(&options);
+        args_destroy(&positional);
+        return 1;
+    }
+    args_add_owned(&request, xasprintf("ofctl/%s", cmd));
     for (size_t i = 0; i < options.n; i++) {
         args_add(&request, options.argv[i]);
     }
     for (size_t i = 1; i < positional.n; i++) {
-        const char *cmd = positional.argv[0];
-
-        if (i == 2 && (!strcmp(cmd, "add-flows")
-                       || !strcmp(cmd, "replace-flows"))) {
+        if (i == 2 && takes_flow_file(cmd)) {
             char *contents = read_flow_file(positional.argv[i]);
 
             if (!contents) {
@@ -203,7 +237,9 @@ cli_ofctl(const struct cli_ctx *ctx, int argc, char *argv[])
                 args_destroy(&request);
                 return 1;
             }
+            /* The contents, then the name for error messages. */
             args_add_owned(&request, contents);
+            args_add(&request, positional.argv[i]);
         } else {
             args_add(&request, positional.argv[i]);
         }

@@ -282,6 +282,22 @@ conntrack_format_stats(struct conntrack *ct, const uint16_t *zone,
             }
         }
     }
+
+    /* Not in OVS's report: commits refused at a limit, whose packets were
+     * dropped.  Counted for the whole tracker, so only shown without a
+     * zone filter, and only once something was refused. */
+    struct ct_stats st;
+
+    conntrack_get_stats(ct, &st);
+    if (!zone && st.n_full) {
+        ds_put_format(ds, "  Dropped at ct-set-maxconns limit (%" PRIu32
+                      "): %" PRIu64 "\n", conntrack_get_maxconns(ct),
+                      st.n_full);
+    }
+    if (!zone && st.n_zone_full) {
+        ds_put_format(ds, "  Dropped at zone limits: %" PRIu64 "\n",
+                      st.n_zone_full);
+    }
 }
 
 static int

@@ -380,13 +380,16 @@ stripe_delete(struct conntrack *ct, unsigned int stripe,
 }
 
 /* Commits a connection for the +new packet P (key hash HASH) and writes
- * the verdict to PKT.  Takes the table mutex and the stripe's mutex. */
-static void
+ * the verdict to PKT.  Returns false if a connection limit refused the
+ * commit (PKT is then to be dropped), true otherwise.  Takes the table
+ * mutex and the stripe's mutex. */
+static bool
 commit_new(struct conntrack *ct, struct pkt *pkt, const struct ct_packet *p,
            uint32_t hash, const struct ct_exec *args, long long now)
 {
     unsigned int stripe = ct_table_stripe(hash);
     struct ct_conn *conn;
+    bool admitted = true;
     struct ct_zone *z;
     bool reply;
 
@@ -424,6 +427,7 @@ commit_new(struct conntrack *ct, struct pkt *pkt, const struct ct_packet *p,
     z = zone_lookup(ct, args->zone);
     if (!limits_allow(ct, z)) {
         write_md(pkt, CS_NEW, args->zone, NULL, &p->key);
+        admitted = false;
         goto out;
     }
     if (!z) {
@@ -453,6 +457,7 @@ commit_new(struct conntrack *ct, struct pkt *pkt, const struct ct_packet *p,
 out:
     ct_table_unlock_stripe(ct->table, stripe);
     pthread_mutex_unlock(&ct->mutex);
+    return admitted;
 }
 
 /* Counts parse failure R and marks PKT invalid. */
@@ -479,8 +484,9 @@ parse_failed(struct conntrack *ct, struct pkt *pkt, enum ct_parse_result r,
     write_md_invalid(ct, pkt, zone);
 }
 
-/* Runs ct() with ARGS on the parsed packet P of PKT. */
-static void
+/* Runs ct() with ARGS on the parsed packet P of PKT.  Returns false if PKT
+ * must be dropped (see conntrack_execute()). */
+static bool
 process_packet(struct conntrack *ct, struct pkt *pkt,
                const struct ct_packet *p, const struct ct_exec *args,
                long long now)
@@ -501,7 +507,7 @@ process_packet(struct conntrack *ct, struct pkt *pkt,
         }
         pthread_spin_unlock(&conn->lock);
         if (done) {
-            return;
+            return true;
         }
     }
 
@@ -515,13 +521,16 @@ process_packet(struct conntrack *ct, struct pkt *pkt,
     } else if (!args->commit) {
         write_md(pkt, CS_NEW, args->zone, NULL, &p->key);
     } else {
-        commit_new(ct, pkt, p, hash, args, now);
+        return commit_new(ct, pkt, p, hash, args, now);
     }
+    return true;
 }
 
 /* Runs ct() on the IP fragment P of PKT, whose IP header is at L3 and whose
- * place in its datagram is FRAG (see conntrack-frag.c). */
-static void
+ * place in its datagram is FRAG (see conntrack-frag.c).  Returns false if
+ * PKT must be dropped: a first fragment whose commit a limit refused (the
+ * later fragments then find no record and are +inv). */
+static bool
 process_fragment(struct conntrack *ct, struct pkt *pkt, const uint8_t *l3,
                  struct ct_packet *p, const struct ct_frag_info *frag,
                  const struct ct_exec *args, long long now)
@@ -539,9 +548,11 @@ process_fragment(struct conntrack *ct, struct pkt *pkt, const uint8_t *l3,
 
         if (r != CT_PARSE_OK) {
             parse_failed(ct, pkt, r, args->zone);
-            return;
+            return true;
         }
-        process_packet(ct, pkt, p, args, now);
+        if (!process_packet(ct, pkt, p, args, now)) {
+            return false;
+        }
         if (!ct_frags_record(ct->frags, p, frag,
                              p->l4 - (l3 + frag->data_ofs) + p->l4_hdr_len,
                              &pkt->md, now)) {
@@ -564,9 +575,11 @@ process_fragment(struct conntrack *ct, struct pkt *pkt, const uint8_t *l3,
             break;
         }
     }
+    return true;
 }
 
-static void
+/* Runs ct() with ARGS on PKT.  Returns false if PKT must be dropped. */
+static bool
 process_one(struct conntrack *ct, struct pkt *pkt, be16 dl_type,
             const struct ct_exec *args, long long now)
 {
@@ -578,36 +591,47 @@ process_one(struct conntrack *ct, struct pkt *pkt, be16 dl_type,
 
     if (ofs == PKT_LAYER_NONE || ofs > pkt_size(pkt)) {
         parse_failed(ct, pkt, CT_PARSE_MALFORMED, args->zone);
-        return;
+        return true;
     }
     l3 = pkt_data(pkt) + ofs;
     r = ct_parse(l3, pkt_size(pkt) - ofs, dl_type, args->zone,
                  pkt->ol.csum_partial, &p, &frag);
     if (r == CT_PARSE_OK) {
-        process_packet(ct, pkt, &p, args, now);
+        return process_packet(ct, pkt, &p, args, now);
     } else if (r == CT_PARSE_FRAGMENT) {
-        process_fragment(ct, pkt, l3, &p, &frag, args, now);
-    } else {
-        parse_failed(ct, pkt, r, args->zone);
+        return process_fragment(ct, pkt, l3, &p, &frag, args, now);
     }
+    parse_failed(ct, pkt, r, args->zone);
+    return true;
 }
 
-void
+bool
 conntrack_execute(struct conntrack *ct, struct pkt *pkt,
                   const struct flow *flow, const struct ct_exec *args,
                   long long now)
 {
-    process_one(ct, pkt, flow->dl_type, args, now);
+    return process_one(ct, pkt, flow->dl_type, args, now);
 }
 
-void
+size_t
 conntrack_execute_batch(struct conntrack *ct, struct pkt_batch *batch,
                         be16 dl_type, const struct ct_exec *args,
                         long long now)
 {
+    size_t n = 0;
+
     for (size_t i = 0; i < batch->count; i++) {
-        process_one(ct, batch->pkts[i], dl_type, args, now);
+        struct pkt *pkt = batch->pkts[i];
+
+        if (process_one(ct, pkt, dl_type, args, now)) {
+            batch->pkts[n++] = pkt;
+        } else {
+            pkt_free(pkt);
+        }
     }
+    size_t n_dropped = batch->count - n;
+    batch->count = n;
+    return n_dropped;
 }
 
 void

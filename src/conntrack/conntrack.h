@@ -47,14 +47,21 @@
  * passes its deadline and is then invisible to lookups; conntrack_run()
  * frees expired connections incrementally.
  *
- * Limits: a global maximum (CT_DEFAULT_MAXCONNS) and optional per-zone
- * limits (with an optional default for zones without one).  At a limit a
- * new connection is not committed (the packet is still +new), the event is
- * counted (coverage conntrack_full / conntrack_zone_full and
- * struct ct_stats), and existing connections keep working.  A limit of 0
- * admits nothing.  Counts include expired connections not yet freed; a
- * commit at the global limit first frees the expired connections of the
- * hash stripe it lands in.
+ * Limits: a global maximum (CT_DEFAULT_MAXCONNS, 262144, changed with
+ * dpctl/ct-set-maxconns) and optional per-zone limits (with an optional
+ * default for zones without one).  At a limit a new connection is not
+ * committed and the packet that asked for the commit is dropped: the
+ * verdict is still +trk+new, but conntrack_execute() returns false and
+ * conntrack_execute_batch() removes the packet.  That is what the Linux
+ * kernel's datapath does ("nf_conntrack: table full, dropping packet", and
+ * the openvswitch module's zone limits); OVS's userspace datapath instead
+ * forwards the packet untracked, so every later packet of the connection
+ * is +new again.  The event is counted (coverage conntrack_full /
+ * conntrack_zone_full, struct ct_stats, shown by dpctl/ct-stats-show),
+ * and existing connections keep working: only commits of new connections
+ * are refused.  A limit of 0 admits nothing.  Counts include expired
+ * connections not yet freed; a commit at the global limit first frees the
+ * expired connections of the hash stripe it lands in.
  *
  * Design
  * ------
@@ -106,7 +113,9 @@ struct flow;
 struct pkt;
 struct pkt_batch;
 
-/* Default global limit on the number of connections. */
+/* Default global limit on the number of connections: 256k = 262144 (OVS's
+ * userspace default is 3,000,000; at about 210 bytes per connection this
+ * one bounds the table near 55 MB). */
 #define CT_DEFAULT_MAXCONNS (256 * 1024)
 
 /* Zone number that stands for "the default zone limit" in the zone-limit
@@ -166,16 +175,21 @@ void conntrack_destroy(struct conntrack *ct);
  * ct_orig_tuple_ipv6 for IPv6) of the connection, or of the packet itself
  * when it is +new without a connection, zero when +inv without one; the
  * previous ct_* metadata is replaced.  Reads the packet bytes only within
- * [pkt_data(PKT), + pkt_size(PKT)). */
-void conntrack_execute(struct conntrack *ct, struct pkt *pkt,
+ * [pkt_data(PKT), + pkt_size(PKT)).  Returns true if the packet goes on
+ * through its actions, false if the caller must drop it (and free it): a
+ * commit that a connection limit refused. */
+bool conntrack_execute(struct conntrack *ct, struct pkt *pkt,
                        const struct flow *flow, const struct ct_exec *args,
                        long long now);
 
 /* Same for every packet of BATCH, which all have Ethernet type DL_TYPE
- * (network byte order), as packets of one datapath flow do. */
-void conntrack_execute_batch(struct conntrack *ct, struct pkt_batch *batch,
-                             be16 dl_type, const struct ct_exec *args,
-                             long long now);
+ * (network byte order), as packets of one datapath flow do.  Packets that
+ * conntrack_execute() would have the caller drop are freed and removed
+ * from BATCH, the others keeping their order.  Returns the number
+ * dropped. */
+size_t conntrack_execute_batch(struct conntrack *ct, struct pkt_batch *batch,
+                               be16 dl_type, const struct ct_exec *args,
+                               long long now);
 
 /* The ct_clear action: zeroes PKT's conntrack metadata. */
 void conntrack_clear(struct pkt *pkt);
@@ -239,7 +253,9 @@ void conntrack_dump(struct conntrack *ct, const uint16_t *zone, bool verbose,
                     bool print_stats, long long now, struct ds *ds);
 
 /* Appends the report of `dpctl/ct-stats-show [-m] [zone=N]` to DS,
- * counting the connections not expired at NOW. */
+ * counting the connections not expired at NOW.  Without ZONE, and once a
+ * limit has refused a commit, it adds what OVS does not print: the number
+ * of packets dropped at the global limit and at zone limits. */
 void conntrack_format_stats(struct conntrack *ct, const uint16_t *zone,
                             bool verbose, long long now, struct ds *ds);
 

@@ -1324,17 +1324,31 @@ register_commands(void)
 
 /* The module. */
 
+/* The switch's line of memory/show, OVS-style key:value pairs: OpenFlow
+ * rules and the bytes they take (rules_bytes: rules, actions and
+ * classifier structures, as ofproto_get_memory() counts them;
+ * bytes_per_rule: their average), conntrack connections, the tracker's
+ * memory (conntrack_bytes, which follows the peak number of connections)
+ * and the bytes one connection takes (bytes_per_conn: its entry plus its
+ * share of the hash index, conntrack_conn_bytes()). */
 static void
 memory_report(struct ds *s, void *aux)
 {
+    struct conntrack *ct = dp_conntrack(dp);
+    struct ofproto_memory mem;
     struct dp_stats st;
 
     (void) aux;
     dp_get_stats(dp, &st);
-    ds_put_format(s, "conntrack:%zu conn_bytes:%zu recirc_ids:%zu "
-                  "datapath_flows:%"PRIu64,
-                  conntrack_count(dp_conntrack(dp)), conntrack_conn_bytes(),
-                  recirc_count(), st.n_flows);
+    ofproto_get_memory(&mem);
+    size_t rules_bytes = mem.rule_bytes + mem.table_bytes;
+    ds_put_format(s, "rules:%zu rules_bytes:%zu bytes_per_rule:%zu "
+                  "conntrack:%zu conntrack_bytes:%zu bytes_per_conn:%zu "
+                  "recirc_ids:%zu datapath_flows:%"PRIu64"\n",
+                  mem.n_rules, rules_bytes,
+                  mem.n_rules ? rules_bytes / mem.n_rules : 0,
+                  conntrack_count(ct), conntrack_memory(ct),
+                  conntrack_conn_bytes(), recirc_count(), st.n_flows);
 }
 
 static char *

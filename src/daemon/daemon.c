@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,13 +116,18 @@ daemon_memory_report(struct ds *ds)
     unsigned long long int size, resident;
 
     if (statm && fscanf(statm, "%llu %llu", &size, &resident) == 2) {
-        ds_put_format(ds, "rss:%llukB\n",
+        ds_put_format(ds, "rss:%llukB",
                       resident * (unsigned long long int) sysconf(
                           _SC_PAGESIZE) / 1024);
     }
     if (statm) {
         fclose(statm);
     }
+
+    /* Bytes the program holds from malloc() (glibc's count, headers
+     * included; 0 under sanitizers, which bypass glibc's allocator). */
+    struct mallinfo2 mi = mallinfo2();
+    ds_put_format(ds, " heap:%zukB\n", (mi.uordblks + mi.hblkhd) / 1024);
     for (size_t i = 0; i < n_reports; i++) {
         reports[i].func(ds, reports[i].aux);
     }

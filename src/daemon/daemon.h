@@ -88,8 +88,9 @@ typedef void daemon_memory_func(struct ds *ds, void *aux);
 /* Adds a report to `memory/show`. */
 void daemon_memory_register(daemon_memory_func *func, void *aux);
 
-/* Appends the `memory/show` report: the process's resident set size, then
- * every registered report. */
+/* Appends the `memory/show` report: the process's resident set size and
+ * the bytes it holds from malloc() ("rss:NkB heap:NkB"), then every
+ * registered report. */
 void daemon_memory_report(struct ds *ds);
 
 /* Registers the daemon's own control commands (exit, version,

@@ -29,6 +29,7 @@ COVERAGE_DEFINE(dp_drop_no_tunnel_port);
 COVERAGE_DEFINE(dp_drop_xlate_error);
 COVERAGE_DEFINE(dp_drop_action);
 COVERAGE_DEFINE(dp_drop_recirc_depth);
+COVERAGE_DEFINE(dp_drop_ct_limit);
 COVERAGE_DEFINE(dp_drop_output_no_port);
 COVERAGE_DEFINE(dp_drop_empty_actions);
 COVERAGE_DEFINE(dp_userspace_action);
@@ -299,6 +300,7 @@ dp_execute_ct(struct dp *dp, struct pkt_batch *batch, const struct odp_ct *c,
 {
     long long int now = time_msec();
     struct ct_exec args;
+    size_t n = 0;
 
     ct_exec_args(c, &args);
     for (size_t i = 0; i < batch->count; i++) {
@@ -314,8 +316,15 @@ dp_execute_ct(struct dp *dp, struct pkt_batch *batch, const struct odp_ct *c,
         } else {
             flow.dl_type = pkt_l3_type(p);
         }
-        conntrack_execute(dp->ct, p, &flow, &args, now);
+        if (conntrack_execute(dp->ct, p, &flow, &args, now)) {
+            batch->pkts[n++] = p;
+        } else {
+            /* A connection limit refused the commit. */
+            COVERAGE_INC(dp_drop_ct_limit);
+            pkt_free(p);
+        }
     }
+    batch->count = n;
 }
 
 static void dp_process(struct dp *, struct pkt_batch *, int depth);

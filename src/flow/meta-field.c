@@ -179,10 +179,18 @@ mf_from_id(enum mf_field_id id)
     return &mf_fields[id];
 }
 
+/* Returns true if the string A (or NULL) is the LEN bytes at B.  Comparing
+ * the first byte before anything else makes a lookup that walks every
+ * field cost about one byte per name instead of a strlen() of each. */
 static bool
 name_eq(const char *a, const char *b, size_t len)
 {
-    return a && strlen(a) == len && !memcmp(a, b, len);
+    if (!a) {
+        return false;
+    } else if (!len) {
+        return a[0] == '\0';
+    }
+    return a[0] == b[0] && strlen(a) == len && !memcmp(a, b, len);
 }
 
 const struct mf_field *

@@ -67,6 +67,35 @@ ofpacts_free(struct ofpacts *ofpacts)
     ofpacts->n = 0;
 }
 
+size_t
+ofpacts_memory(const struct ofpacts *ofpacts)
+{
+    size_t n = vx_malloc_footprint(ofpacts->n * sizeof *ofpacts->acts);
+
+    for (size_t i = 0; i < ofpacts->n; i++) {
+        const struct ofpact *a = &ofpacts->acts[i];
+
+        switch (a->type) {
+        case OFPACT_CT:
+            if (a->ct.actions) {
+                n += (vx_malloc_footprint(sizeof *a->ct.actions)
+                      + ofpacts_memory(a->ct.actions));
+            }
+            break;
+        case OFPACT_LEARN:
+            n += vx_malloc_footprint(a->learn.n_specs
+                                     * sizeof *a->learn.specs);
+            break;
+        case OFPACT_NOTE:
+            n += vx_malloc_footprint(a->note.len);
+            break;
+        default:
+            break;
+        }
+    }
+    return n;
+}
+
 void
 ofpacts_clone(struct ofpacts *dst, const struct ofpacts *src)
 {

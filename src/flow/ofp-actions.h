@@ -301,6 +301,12 @@ void ofpacts_clone(struct ofpacts *dst, const struct ofpacts *src);
 /* Frees OFPACTS and everything its actions own; it is empty afterwards. */
 void ofpacts_free(struct ofpacts *);
 
+/* Returns the heap memory OFPACTS owns (its array and what the actions
+ * point to: nested ct actions, learn specs, note bytes), each block
+ * counted as vx_malloc_footprint() of its size; not the struct ofpacts
+ * itself. */
+size_t ofpacts_memory(const struct ofpacts *);
+
 /* Returns true if A and B hold the same actions with the same arguments,
  * comparing nested ct actions, learn specs and notes by value. */
 bool ofpacts_equal(const struct ofpacts *, const struct ofpacts *);

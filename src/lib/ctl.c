@@ -299,18 +299,19 @@ parse_number(const char **p, const char *end, size_t *value)
 }
 
 /* Tries to parse the complete request in CONN->in.  Returns 1 and fills
- * *ARGVP and *ARGCP (pointing into one block the caller frees with
- * free(*ARGVP))
- * when complete, 0 if more input is needed, or -1 with an error message
- * in *ERRORP. */
+ * *ARGVP and *ARGCP when complete, 0 if more input is needed, or -1 with an
+ * error message in *ERRORP.  The arguments are not copied: they are
+ * NUL-terminated in place in CONN->in (which must not change while they
+ * are in use), and only the array *ARGVP is allocated, for the caller to
+ * free.  A multi-megabyte flow file is thus held once, not twice. */
 static int
 parse_request(struct ctl_conn *conn, int *argcp, char ***argvp,
               const char **errorp)
 {
     static const char magic[] = "VXCTL1 ";
-    const char *p = ds_cstr(&conn->in), *end = p + conn->in.length;
-    size_t argc, total = 0;
-    char **argv, *strings;
+    char *p = ds_cstr(&conn->in), *end = p + conn->in.length;
+    size_t argc;
+    char **argv;
     int r;
 
     if (conn->in.length < sizeof magic - 1) {
@@ -325,7 +326,7 @@ parse_request(struct ctl_conn *conn, int *argcp, char ***argvp,
         return -1;
     }
     p += sizeof magic - 1;
-    r = parse_number(&p, end, &argc);
+    r = parse_number((const char **) &p, end, &argc);
     if (r <= 0) {
         *errorp = "bad argument count in request";
         return r;
@@ -345,36 +346,39 @@ parse_request(struct ctl_conn *conn, int *argcp, char ***argvp,
             *errorp = "bad argument length in request";
             return r;
         }
-        if (len > CTL_MAX_REQUEST || (size_t) (end - q) < len) {
-            if (len > CTL_MAX_REQUEST) {
-                *errorp = "argument too long in request";
-                return -1;
-            }
+        if (len > CTL_MAX_REQUEST) {
+            *errorp = "argument too long in request";
+            return -1;
+        }
+        if ((size_t) (end - q) < len) {
             return 0;
         }
         q += len;
-        total += len + 1;
     }
     if (q != end) {
         *errorp = "trailing bytes after request";
         return -1;
     }
 
-    /* Second pass: copy the arguments out, NUL-terminated.  An argument
+    /* Second pass: point at the arguments and terminate each one in place
+     * of the first digit of the next one's length, once that length has
+     * been read (the last one ends at the string's own NUL).  An argument
      * with an embedded NUL is cut there, which handlers see as a shorter
      * string; none of our commands take binary arguments. */
-    argv = xmalloc((argc + 1) * sizeof *argv + total);
-    strings = (char *) (argv + argc + 1);
+    argv = xmalloc((argc + 1) * sizeof *argv);
+    char *prev_end = NULL;
     for (size_t i = 0; i < argc; i++) {
         size_t len;
 
-        parse_number(&p, end, &len);
-        memcpy(strings, p, len);
-        strings[len] = '\0';
-        argv[i] = strings;
-        strings += len + 1;
+        parse_number((const char **) &p, end, &len);
+        if (prev_end) {
+            *prev_end = '\0';
+        }
+        argv[i] = p;
         p += len;
+        prev_end = p;
     }
+    *prev_end = '\0';
     argv[argc] = NULL;
     *argcp = (int) argc;
     *argvp = argv;
@@ -439,7 +443,8 @@ conn_run(struct ctl_conn *conn)
                 if (conn->in.length + (size_t) n > CTL_MAX_REQUEST + 4096) {
                     COVERAGE_INC(ctl_bad_request);
                     conn->state = CONN_WAITING;
-                    ctl_reply_error(conn, "request too large");
+                    ctl_reply_error(conn, "request too large (the maximum "
+                                    "is " CTL_MAX_REQUEST_TEXT ")");
                     break;
                 }
                 ds_put_buffer(&conn->in, buf, (size_t) n);
@@ -560,6 +565,25 @@ ctl_server_destroy(struct ctl_server *server)
 
 /* Client. */
 
+/* Writes the N bytes at DATA to the socket FD.  Returns 0 or an errno
+ * value.  A peer that closes the socket yields EPIPE, not SIGPIPE. */
+static int
+send_all(int fd, const char *data, size_t n)
+{
+    while (n > 0) {
+        ssize_t r = send(fd, data, n, MSG_NOSIGNAL);
+
+        if (r < 0 && errno == EINTR) {
+            continue;
+        } else if (r < 0) {
+            return errno;
+        }
+        data += r;
+        n -= (size_t) r;
+    }
+    return 0;
+}
+
 
 int
 ctl_client_call(const char *path, int argc, const char *argv[], int out_fd,
@@ -592,9 +616,13 @@ ctl_client_call(const char *path, int argc, const char *argv[], int out_fd,
         ds_put_format(&req, "%zu\n", len);
         ds_put_buffer(&req, argv[i], len);
     }
-    error = vx_write_all(fd, req.string, req.length);
+    error = send_all(fd, req.string, req.length);
     ds_destroy(&req);
-    if (error) {
+    if (error == EPIPE || error == ECONNRESET) {
+        /* The server stopped reading, to refuse the request: its reply
+         * says why. */
+        error = 0;
+    } else if (error) {
         goto close_fd;
     }
     shutdown(fd, SHUT_WR);

@@ -20,7 +20,9 @@
  *
  * Requests are bounded (CTL_MAX_REQUEST bytes, CTL_MAX_ARGS arguments); a
  * malformed or oversized request gets an error reply naming the problem
- * and never reaches a handler.
+ * and never reaches a handler.  256 MiB holds about two million flows of
+ * an add-flows file; clients check a file's size before sending it.  The
+ * server keeps one copy of a request: handlers get pointers into it.
  *
  * Thread safety: the server runs in the thread that calls ctl_server_run().
  * The client functions are thread-safe.
@@ -35,6 +37,7 @@ struct ctl_server;
 struct ctl_conn;
 
 #define CTL_MAX_REQUEST (256u * 1024 * 1024)
+#define CTL_MAX_REQUEST_TEXT "256 MiB"   /* CTL_MAX_REQUEST for messages. */
 #define CTL_MAX_ARGS 100000
 
 /* Handles a request whose argv[0] is the command name.  ARGC includes the

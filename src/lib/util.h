@@ -67,6 +67,15 @@ char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *format, ...) PRINTF_FORMAT(1, 2);
 char *xvasprintf(const char *format, va_list args) PRINTF_FORMAT(1, 0);
 
+/* Returns the heap memory that a SIZE-byte allocation takes, for memory
+ * reports: glibc's chunk for it (SIZE plus an 8-byte header, rounded up to
+ * 16, at least 32 bytes).  A SIZE of 0 means no allocation. */
+static inline size_t
+vx_malloc_footprint(size_t size)
+{
+    return size ? MAX(32, ROUND_UP(size + 8, 16)) : 0;
+}
+
 /* Grows the array *P of *N_ALLOC elements of ELEM_SIZE bytes so that it
  * holds at least one more element than *N_ALLOC; returns the new array. */
 void *x2nrealloc(void *p, size_t *n_alloc, size_t elem_size);

@@ -163,40 +163,63 @@ parse_flows_line(const char *line, const struct ofp_port_map *map,
     return ofp_parse_flow_mod(fm, line, map, cmd);
 }
 
+/* add-flows and replace-flows: applies the flows of a file (sent whole as
+ * an argument; NAME names it in errors), one per line, as one atomic
+ * batch.  Each line is parsed and applied before the next one is read, so
+ * that the parsed flow mods of a large file are never all in memory.  An
+ * error names the file and line and leaves the tables unchanged. */
 static void
 cmd_add_flows(struct ctl_conn *conn, int argc, const char *argv[],
               void *aux)
 {
-    struct ofproto *ofproto = lookup_bridge(conn, argv[1]);
-    const char *name = argc > 3 ? argv[3] : "-";
-    struct ofp_flow_mod *fms = NULL;
-    size_t n = 0, allocated = 0;
-    const char *p = argv[2];
+    bool replace = aux != NULL;
+    struct ofproto_flow_batch *batch;
+    struct ds line = DS_EMPTY_INITIALIZER;
+    struct ofctl_options o;
+    struct ofproto *ofproto;
+    const char *p, *name;
     int line_no = 0;
-    char *error = NULL;
+    char *error;
 
-    (void) aux;
-    if (!ofproto) {
+    error = parse_ofctl_options(argc, argv, &o);
+    if (error) {
+        reply_error_free(conn, error);
         return;
     }
-    while (*p) {
-        size_t len = strcspn(p, "\n");
-        char *line = xstrndup(p, len);
-        char *s = line;
+    if (o.n_args < 2 || o.n_args > 3) {
+        ctl_reply_error(conn, "usage: BRIDGE CONTENTS [NAME]");
+        goto out;
+    }
+    ofproto = lookup_bridge(conn, o.args[0]);
+    if (!ofproto) {
+        goto out;
+    }
+    name = o.n_args > 2 ? o.args[2] : "-";
 
+    batch = ofproto_flow_batch_begin(ofproto, replace);
+    for (p = o.args[1]; *p; ) {
+        size_t len = strcspn(p, "\n");
+        struct ofp_flow_mod fm;
+        char *s;
+
+        ds_clear(&line);
+        ds_put_buffer(&line, p, len);
         p += len + (p[len] == '\n');
         line_no++;
+        s = ds_cstr(&line);
         s += strspn(s, " \t\r");
         s[strcspn(s, "\r")] = '\0';
         if (*s == '\0' || *s == '#') {
-            free(line);
             continue;
         }
-        if (n >= allocated) {
-            fms = x2nrealloc(fms, &allocated, sizeof *fms);
+        error = (replace
+                 ? ofp_parse_flow_mod(&fm, s, ofproto_port_map(ofproto),
+                                      OFPFC_ADD)
+                 : parse_flows_line(s, ofproto_port_map(ofproto), &fm));
+        if (!error) {
+            error = ofproto_flow_batch_add(batch, &fm);
+            ofp_flow_mod_uninit(&fm);
         }
-        error = parse_flows_line(s, ofproto_port_map(ofproto), &fms[n]);
-        free(line);
         if (error) {
             char *e = xasprintf("%s:%d: %s", name, line_no, error);
 
@@ -204,20 +227,17 @@ cmd_add_flows(struct ctl_conn *conn, int argc, const char *argv[],
             error = e;
             break;
         }
-        n++;
     }
-    if (!error) {
-        error = ofproto_flow_mods(ofproto, fms, n);
-    }
-    for (size_t i = 0; i < n; i++) {
-        ofp_flow_mod_uninit(&fms[i]);
-    }
-    free(fms);
     if (error) {
+        ofproto_flow_batch_abort(batch);
         reply_error_free(conn, error);
     } else {
+        ofproto_flow_batch_commit(batch);
         ctl_reply(conn, "");
     }
+out:
+    ds_destroy(&line);
+    free(o.sort_field);
 }
 
 /* Parses the options and "BRIDGE [FLOW]" arguments of dump-flows and
@@ -482,8 +502,10 @@ ofproto_cmds_register(void)
                          cmd_add_flow, (void *) (intptr_t) OFPFC_MODIFY);
     ctl_command_register("ofctl/del-flows", "[--strict] BRIDGE [FLOW]", 1, 8,
                          cmd_add_flow, (void *) (intptr_t) OFPFC_DELETE);
-    ctl_command_register("ofctl/add-flows", "BRIDGE CONTENTS [NAME]", 2, 3,
+    ctl_command_register("ofctl/add-flows", "BRIDGE CONTENTS [NAME]", 2, 8,
                          cmd_add_flows, NULL);
+    ctl_command_register("ofctl/replace-flows", "BRIDGE CONTENTS [NAME]", 2,
+                         8, cmd_add_flows, (void *) (intptr_t) 1);
     ctl_command_register("ofctl/dump-flows", "[OPTIONS] BRIDGE [FLOW]", 1, 8,
                          cmd_dump_flows, NULL);
     ctl_command_register("ofctl/dump-aggregate", "BRIDGE [FLOW]", 1, 2,

@@ -80,6 +80,9 @@ struct ofproto {
     struct oftable tables[OFP_N_TABLES];
     cls_version_t tables_version; /* Version lookups use. */
     struct ovs_list expirable;   /* Rules with timeouts. */
+    long long int next_expiry;   /* No rule of 'expirable' expires before
+                                  * this time (LLONG_MAX: none can), so
+                                  * ofproto_run() walks them only then. */
     struct mac_learning ml;      /* NORMAL's MAC table. */
     enum ofproto_fail_mode fail_mode;
     uint64_t n_rules;            /* Rules in all tables. */

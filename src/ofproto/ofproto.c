@@ -35,6 +35,7 @@ static struct hmap all_odp_ports = HMAP_INITIALIZER(&all_odp_ports);
 static uint64_t global_seq = 1;
 
 static void ofproto_rule_remove(struct ofproto *, struct rule *);
+static void free_dead_rules(size_t max);
 
 uint64_t
 ofproto_seq(void)
@@ -126,6 +127,7 @@ ofproto_create(const char *name)
     }
     ofproto->tables_version = CLS_MIN_VERSION + 1;
     ovs_list_init(&ofproto->expirable);
+    ofproto->next_expiry = LLONG_MAX;
     mac_learning_init(&ofproto->ml, MAC_DEFAULT_IDLE_SECS, MAC_DEFAULT_MAX);
     hmap_insert(&all_ofprotos, &ofproto->hmap_node, hash_string(name, 0));
 
@@ -184,6 +186,7 @@ ofproto_destroy(struct ofproto *ofproto)
         }
         classifier_destroy(cls);
     }
+    free_dead_rules(SIZE_MAX);
     HMAP_FOR_EACH_SAFE (port, next_port, hmap_node, &ofproto->ports) {
         ofport_destroy(ofproto, port);
     }
@@ -685,6 +688,23 @@ rule_has_timeout(const struct rule *rule)
     return rule->idle_timeout || rule->hard_timeout;
 }
 
+/* Returns the time at which RULE expires unless it is used or modified
+ * again by then (LLONG_MAX without timeouts).  Use and modification only
+ * move it later. */
+static long long int
+rule_deadline(const struct rule *rule)
+{
+    long long int deadline = LLONG_MAX;
+
+    if (rule->hard_timeout) {
+        deadline = rule->modified + rule->hard_timeout * 1000LL;
+    }
+    if (rule->idle_timeout) {
+        deadline = MIN(deadline, rule->used + rule->idle_timeout * 1000LL);
+    }
+    return deadline;
+}
+
 /* Re-sorts the tables after removals, so that dumps list flows in OVS's
  * order (OVS re-sorts its subtables as each rule goes). */
 static void
@@ -695,15 +715,40 @@ ofproto_compact(struct ofproto *ofproto)
     }
 }
 
+/* Rules out of their tables that nothing else references, to be freed by
+ * ofproto_run(), OFPROTO_FREE_CHUNK at a time, in their 'expirable' nodes.
+ * As OVS hands deleted rules to RCU, a del-flows of 100,000 rules replies
+ * before it frees them (about a third of its work), and the main loop,
+ * which also runs the datapath, never stalls on freeing more than a
+ * chunk. */
+static struct ovs_list dead_rules = OVS_LIST_INITIALIZER(&dead_rules);
+#define OFPROTO_FREE_CHUNK 10000
+
+/* Frees up to MAX rules of 'dead_rules'. */
+static void
+free_dead_rules(size_t max)
+{
+    for (size_t i = 0; i < max && !ovs_list_is_empty(&dead_rules); i++) {
+        struct rule *rule = CONTAINER_OF(ovs_list_pop_front(&dead_rules),
+                                         struct rule, expirable);
+
+        rule_unref(rule);
+    }
+}
+
 static void
 ofproto_rule_remove(struct ofproto *ofproto, struct rule *rule)
 {
     classifier_remove(&ofproto->tables[rule->table_id].cls, &rule->cr);
     ovs_list_remove(&rule->expirable);
-    ovs_list_init(&rule->expirable);
     rule->removed = true;
     ofproto->n_rules--;
-    rule_unref(rule);
+    if (rule->ref_count == 1) {
+        ovs_list_push_back(&dead_rules, &rule->expirable);
+    } else {
+        ovs_list_init(&rule->expirable);
+        rule_unref(rule);
+    }
 }
 
 /* Builds the conjunction clauses of a soft rule from its actions.  Returns
@@ -767,18 +812,28 @@ rule_create(struct ofproto *ofproto, const struct ofp_flow_mod *fm,
  * either way rules keep their places in dump order, as in OVS. */
 struct batch_entry {
     bool inserted;               /* Inserted (else made invisible). */
-    struct rule *rule;
+    struct rule *rule;           /* The rule inserted or made invisible. */
 };
 
-struct batch {
-    struct ofproto *ofproto;
+struct ofproto_flow_batch {
+    struct ofproto *ofproto;     /* The bridge. */
     cls_version_t version;       /* The version being built. */
-    struct batch_entry *e;
-    size_t n, allocated;
+    long long int now;           /* Time of the batch's flow mods. */
+    struct batch_entry *e;       /* Changes, in order. */
+    size_t n, allocated;         /* Used and allocated entries of 'e'. */
+
+    uint32_t n_attached[OFP_N_TABLES]; /* Rules inserted, per table. */
+
+    /* replace-flows: the rules of the published version that a flow of the
+     * batch repeated unchanged, and so are neither replaced nor deleted at
+     * commit (see ofproto_flow_batch_begin()). */
+    bool replace;                /* A replace-flows batch. */
+    struct rule **kept;          /* Array of 'n_kept' such rules. */
+    size_t n_kept, allocated_kept; /* Used and allocated elements. */
 };
 
 static void
-batch_push(struct batch *b, bool inserted, struct rule *rule)
+batch_push(struct ofproto_flow_batch *b, bool inserted, struct rule *rule)
 {
     if (b->n >= b->allocated) {
         b->e = x2nrealloc(b->e, &b->allocated, sizeof *b->e);
@@ -790,28 +845,56 @@ batch_push(struct batch *b, bool inserted, struct rule *rule)
 
 /* Makes RULE invisible from the batch's version on. */
 static void
-rule_detach(struct batch *b, struct rule *rule)
+rule_detach(struct ofproto_flow_batch *b, struct rule *rule)
 {
     cls_rule_make_invisible_in_version(&rule->cr, b->version);
     batch_push(b, false, rule);
 }
 
+/* From this many insertions into one table on, a batch lets the table sort
+ * its subtables once, at the end, instead of at each insertion
+ * (classifier_defer()): rules of many distinct masks would otherwise cost
+ * O(N^2).  Smaller batches (single flow mods, learned flows) keep sorting
+ * as they go, which costs them less than one sort. */
+#define BATCH_DEFER_THRESHOLD 64
+
 /* Inserts RULE, visible from the batch's version on. */
 static void
-rule_attach(struct batch *b, struct rule *rule)
+rule_attach(struct ofproto_flow_batch *b, struct rule *rule)
 {
+    struct classifier *cls = &b->ofproto->tables[rule->table_id].cls;
     const struct cls_rule *dup;
 
-    dup = classifier_insert(&b->ofproto->tables[rule->table_id].cls,
-                            &rule->cr, b->version);
+    /* Lookups use the published version while the batch is open, which
+     * deferral keeps correct. */
+    if (++b->n_attached[rule->table_id] == BATCH_DEFER_THRESHOLD) {
+        classifier_defer(cls);
+    }
+    dup = classifier_insert(cls, &rule->cr, b->version);
     vx_assert(!dup);
     batch_push(b, true, rule);
 }
 
 static void
-batch_commit(struct batch *b)
+batch_commit(struct ofproto_flow_batch *b)
 {
     struct ofproto *ofproto = b->ofproto;
+    size_t n_removed[OFP_N_TABLES] = { 0 };
+
+    /* A table that loses all of its rules (del-flows, replace-flows) is
+     * emptied at once rather than rule by rule; ofproto_rule_remove() then
+     * finds each rule already out of its classifier. */
+    for (size_t i = 0; i < b->n; i++) {
+        if (!b->e[i].inserted) {
+            n_removed[b->e[i].rule->table_id]++;
+        }
+    }
+    for (int t = 0; t < OFP_N_TABLES; t++) {
+        if (n_removed[t]
+            && n_removed[t] == classifier_count(&ofproto->tables[t].cls)) {
+            classifier_remove_all(&ofproto->tables[t].cls);
+        }
+    }
 
     ofproto->tables_version = b->version;
     for (size_t i = 0; i < b->n; i++) {
@@ -820,17 +903,18 @@ batch_commit(struct batch *b)
         if (b->e[i].inserted) {
             if (rule_has_timeout(rule)) {
                 ovs_list_push_back(&ofproto->expirable, &rule->expirable);
+                ofproto->next_expiry = MIN(ofproto->next_expiry,
+                                           rule_deadline(rule));
             }
             ofproto->n_rules++;
         } else {
             ofproto_rule_remove(ofproto, rule);
         }
     }
-    free(b->e);
 }
 
 static void
-batch_rollback(struct batch *b)
+batch_rollback(struct ofproto_flow_batch *b)
 {
     for (size_t i = b->n; i-- > 0;) {
         struct rule *rule = b->e[i].rule;
@@ -844,7 +928,6 @@ batch_rollback(struct batch *b)
             cls_rule_make_invisible_in_version(&rule->cr, CLS_MAX_VERSION);
         }
     }
-    free(b->e);
 }
 
 static void
@@ -927,8 +1010,8 @@ collect_rules__(struct ofproto *ofproto, cls_version_t version,
 /* Collects the rules visible in the batch version that FM selects (loose
  * or strict) into *RULESP. */
 static size_t
-collect_rules(struct batch *b, const struct ofp_flow_mod *fm, bool strict,
-              struct rule ***rulesp)
+collect_rules(struct ofproto_flow_batch *b, const struct ofp_flow_mod *fm,
+              bool strict, struct rule ***rulesp)
 {
     struct rule_filter f = {
         .match = &fm->match,
@@ -969,7 +1052,8 @@ check_flow_mod(const struct ofp_flow_mod *fm)
 }
 
 static char *
-add_flow(struct batch *b, const struct ofp_flow_mod *fm, long long int now)
+add_flow(struct ofproto_flow_batch *b, const struct ofp_flow_mod *fm,
+         long long int now)
 {
     struct ofproto *ofproto = b->ofproto;
     uint8_t table_id = fm->table_id == OFPTT_ALL ? 0 : fm->table_id;
@@ -1016,8 +1100,8 @@ add_flow(struct batch *b, const struct ofp_flow_mod *fm, long long int now)
  * of its subtable in dump order; its age and (unless reset_counts) its
  * counters carry over. */
 static void
-modify_rule(struct batch *b, struct rule *old, const struct ofp_flow_mod *fm,
-            long long int now)
+modify_rule(struct ofproto_flow_batch *b, struct rule *old,
+            const struct ofp_flow_mod *fm, long long int now)
 {
     struct ofp_flow_mod new_fm = *fm;
     struct rule *rule;
@@ -1043,8 +1127,8 @@ modify_rule(struct batch *b, struct rule *old, const struct ofp_flow_mod *fm,
 }
 
 static char *
-modify_flows(struct batch *b, const struct ofp_flow_mod *fm, bool strict,
-             long long int now)
+modify_flows(struct ofproto_flow_batch *b, const struct ofp_flow_mod *fm,
+             bool strict, long long int now)
 {
     struct rule **rules;
     size_t n = collect_rules(b, fm, strict, &rules);
@@ -1075,7 +1159,8 @@ modify_flows(struct batch *b, const struct ofp_flow_mod *fm, bool strict,
 }
 
 static void
-delete_flows(struct batch *b, const struct ofp_flow_mod *fm, bool strict)
+delete_flows(struct ofproto_flow_batch *b, const struct ofp_flow_mod *fm,
+             bool strict)
 {
     struct rule **rules;
     size_t n = collect_rules(b, fm, strict, &rules);
@@ -1088,7 +1173,8 @@ delete_flows(struct batch *b, const struct ofp_flow_mod *fm, bool strict)
 }
 
 static char *
-flow_mod__(struct batch *b, const struct ofp_flow_mod *fm, long long int now)
+flow_mod__(struct ofproto_flow_batch *b, const struct ofp_flow_mod *fm,
+           long long int now)
 {
     char *error = check_flow_mod(fm);
 
@@ -1112,29 +1198,192 @@ flow_mod__(struct batch *b, const struct ofp_flow_mod *fm, long long int now)
     return xstrdup("unknown flow mod command");
 }
 
+struct ofproto_flow_batch *
+ofproto_flow_batch_begin(struct ofproto *ofproto, bool replace)
+{
+    struct ofproto_flow_batch *b = xzalloc(sizeof *b);
+
+    b->ofproto = ofproto;
+    b->version = ofproto->tables_version + 1;
+    b->now = time_msec();
+    b->replace = replace;
+    return b;
+}
+
+/* Returns true if RULE, visible in the published version, says what the
+ * ADD flow mod FM says: OVS's replace-flows leaves such a flow alone (its
+ * counters and age continue). */
+static bool
+rule_equals_flow_mod(const struct rule *rule, const struct ofp_flow_mod *fm)
+{
+    return (rule->flow_cookie == fm->cookie
+            && rule->idle_timeout == fm->idle_timeout
+            && rule->hard_timeout == fm->hard_timeout
+            && rule->importance == fm->importance
+            && rule->flags == fm->flags
+            && ofpacts_equal(&rule->ofpacts, &fm->ofpacts));
+}
+
+/* For a replace-flows batch: returns true if FM repeats a published rule
+ * unchanged, after noting that rule as kept. */
+static bool
+batch_keep(struct ofproto_flow_batch *b, const struct ofp_flow_mod *fm)
+{
+    uint8_t table_id = fm->table_id == OFPTT_ALL ? 0 : fm->table_id;
+    const struct cls_rule *cr;
+    struct rule *rule;
+
+    cr = classifier_find_match_exactly(&b->ofproto->tables[table_id].cls,
+                                       &fm->match, fm->priority, b->version);
+    if (!cr || cr->add_version >= b->version) {
+        return false;
+    }
+    rule = CONTAINER_OF(cr, struct rule, cr);
+    if (!rule_equals_flow_mod(rule, fm)) {
+        return false;
+    }
+    if (b->n_kept >= b->allocated_kept) {
+        b->kept = x2nrealloc(b->kept, &b->allocated_kept, sizeof *b->kept);
+    }
+    b->kept[b->n_kept++] = rule;
+    return true;
+}
+
+char *
+ofproto_flow_batch_add(struct ofproto_flow_batch *b,
+                       const struct ofp_flow_mod *fm)
+{
+    char *error;
+
+    if (b->replace) {
+        if (fm->command != OFPFC_ADD) {
+            error = xstrdup("replace-flows takes only flows to add");
+            goto error;
+        }
+        error = check_flow_mod(fm);
+        if (error) {
+            goto error;
+        }
+        if (batch_keep(b, fm)) {
+            return NULL;
+        }
+    }
+    error = flow_mod__(b, fm, b->now);
+    if (!error) {
+        return NULL;
+    }
+
+error:
+    COVERAGE_INC(ofproto_flow_mod_error);
+    return error;
+}
+
+static int
+compare_rule_ptrs(const void *a_, const void *b_)
+{
+    const struct rule *const *a = a_;
+    const struct rule *const *b = b_;
+
+    return *a < *b ? -1 : *a > *b;
+}
+
+/* For a replace-flows batch: deletes every published rule that the batch
+ * neither replaced nor kept. */
+static void
+batch_delete_unlisted(struct ofproto_flow_batch *b)
+{
+    struct ofproto *ofproto = b->ofproto;
+    cls_version_t published = ofproto->tables_version;
+    struct match catchall;
+
+    qsort(b->kept, b->n_kept, sizeof *b->kept, compare_rule_ptrs);
+    match_init_catchall(&catchall);
+    for (int t = 0; t < OFP_N_TABLES; t++) {
+        struct classifier *cls = &ofproto->tables[t].cls;
+        struct cls_cursor cursor;
+        struct cls_rule *cr;
+
+        if (classifier_is_empty(cls)) {
+            continue;
+        }
+        cursor = cls_cursor_start(cls, &catchall, published);
+        while ((cr = cls_cursor_next(&cursor))) {
+            struct rule *rule = CONTAINER_OF(cr, struct rule, cr);
+
+            if (cls_rule_visible_in_version(cr, b->version)
+                && !bsearch(&rule, b->kept, b->n_kept, sizeof *b->kept,
+                            compare_rule_ptrs)) {
+                rule_detach(b, rule);
+                COVERAGE_INC(ofproto_flow_delete);
+            }
+        }
+    }
+}
+
+/* Ends the batch's deferral of sorting in the tables it deferred (see
+ * rule_attach()). */
+static void
+batch_publish(struct ofproto_flow_batch *b)
+{
+    for (int t = 0; t < OFP_N_TABLES; t++) {
+        if (b->n_attached[t] >= BATCH_DEFER_THRESHOLD) {
+            classifier_publish(&b->ofproto->tables[t].cls);
+        }
+    }
+}
+
+static void
+batch_free(struct ofproto_flow_batch *b)
+{
+    free(b->e);
+    free(b->kept);
+    free(b);
+}
+
+void
+ofproto_flow_batch_commit(struct ofproto_flow_batch *b)
+{
+    struct ofproto *ofproto = b->ofproto;
+
+    if (b->replace) {
+        batch_delete_unlisted(b);
+    }
+    batch_publish(b);
+    batch_commit(b);
+    ofproto_compact(ofproto);
+    ofproto_seq_change();
+    batch_free(b);
+}
+
+void
+ofproto_flow_batch_abort(struct ofproto_flow_batch *b)
+{
+    struct ofproto *ofproto = b->ofproto;
+
+    batch_rollback(b);
+    batch_publish(b);
+    ofproto_compact(ofproto);
+    batch_free(b);
+}
+
 char *
 ofproto_flow_mods(struct ofproto *ofproto, struct ofp_flow_mod *fms, size_t n)
 {
-    struct batch b = { ofproto, ofproto->tables_version + 1, NULL, 0, 0 };
-    long long int now = time_msec();
+    struct ofproto_flow_batch *b = ofproto_flow_batch_begin(ofproto, false);
 
     for (size_t i = 0; i < n; i++) {
-        char *error = flow_mod__(&b, &fms[i], now);
+        char *error = ofproto_flow_batch_add(b, &fms[i]);
 
         if (error) {
             char *msg = n > 1 ? xasprintf("flow %zu: %s", i + 1, error)
                               : xstrdup(error);
 
             free(error);
-            COVERAGE_INC(ofproto_flow_mod_error);
-            batch_rollback(&b);
-            ofproto_compact(ofproto);
+            ofproto_flow_batch_abort(b);
             return msg;
         }
     }
-    batch_commit(&b);
-    ofproto_compact(ofproto);
-    ofproto_seq_change();
+    ofproto_flow_batch_commit(b);
     return NULL;
 }
 
@@ -1175,6 +1424,42 @@ size_t
 ofproto_n_flows(const struct ofproto *ofproto)
 {
     return ofproto->n_rules;
+}
+
+static void
+ofproto_add_memory(struct ofproto *ofproto, void *mem_)
+{
+    struct ofproto_memory *mem = mem_;
+    struct match catchall;
+
+    match_init_catchall(&catchall);
+    for (int t = 0; t < OFP_N_TABLES; t++) {
+        struct classifier *cls = &ofproto->tables[t].cls;
+        struct cls_cursor cursor;
+        struct cls_rule *cr;
+
+        mem->table_bytes += classifier_memory(cls);
+        if (classifier_is_empty(cls)) {
+            continue;
+        }
+        cursor = cls_cursor_start(cls, &catchall, ofproto->tables_version);
+        while ((cr = cls_cursor_next(&cursor))) {
+            struct rule *rule = CONTAINER_OF(cr, struct rule, cr);
+
+            mem->n_rules++;
+            mem->rule_bytes += (vx_malloc_footprint(sizeof *rule)
+                                + ofpacts_memory(&rule->ofpacts)
+                                + vx_malloc_footprint(cr->n_conj
+                                                      * sizeof *cr->conj));
+        }
+    }
+}
+
+void
+ofproto_get_memory(struct ofproto_memory *mem)
+{
+    memset(mem, 0, sizeof *mem);
+    ofproto_for_each(ofproto_add_memory, mem);
 }
 
 /* Dumping. */
@@ -1301,40 +1586,37 @@ ofproto_aggregate(struct ofproto *ofproto, const struct match *match,
 
 /* Expiry. */
 
-static bool
-rule_expired(const struct rule *rule, long long int now)
-{
-    if (rule->hard_timeout
-        && now >= rule->modified + rule->hard_timeout * 1000LL) {
-        return true;
-    }
-    if (rule->idle_timeout
-        && now >= rule->used + rule->idle_timeout * 1000LL) {
-        return true;
-    }
-    return false;
-}
+/* Rules expire within this many milliseconds of their deadline: a walk of
+ * the rules with timeouts (all of them, 100,000 learned flows perhaps)
+ * runs at most this often, not at every turn of the main loop. */
+#define OFPROTO_EXPIRY_GRANULARITY 100
 
 void
 ofproto_run(struct ofproto *ofproto, long long int now)
 {
-    struct rule *rule, *next;
     bool changed = false;
 
-    /* A rule that looks expired may have packets that the datapath has
-     * not credited yet. */
-    LIST_FOR_EACH (rule, expirable, &ofproto->expirable) {
-        if (rule_expired(rule, now)) {
-            ofproto_push_stats();
-            break;
+    if (now >= ofproto->next_expiry) {
+        long long int next = LLONG_MAX;
+        struct rule *rule, *next_rule;
+
+        /* A rule that looks expired may have packets that the datapath
+         * has not credited yet. */
+        ofproto_push_stats();
+        LIST_FOR_EACH_SAFE (rule, next_rule, expirable,
+                            &ofproto->expirable) {
+            long long int deadline = rule_deadline(rule);
+
+            if (now >= deadline) {
+                COVERAGE_INC(ofproto_flow_expired);
+                ofproto_rule_remove(ofproto, rule);
+                changed = true;
+            } else {
+                next = MIN(next, deadline);
+            }
         }
-    }
-    LIST_FOR_EACH_SAFE (rule, next, expirable, &ofproto->expirable) {
-        if (rule_expired(rule, now)) {
-            COVERAGE_INC(ofproto_flow_expired);
-            ofproto_rule_remove(ofproto, rule);
-            changed = true;
-        }
+        ofproto->next_expiry = (next == LLONG_MAX ? LLONG_MAX
+                                : MAX(next, now + OFPROTO_EXPIRY_GRANULARITY));
     }
     if (mac_learning_run(&ofproto->ml, now)) {
         changed = true;
@@ -1343,23 +1625,16 @@ ofproto_run(struct ofproto *ofproto, long long int now)
         ofproto_compact(ofproto);
         ofproto_seq_change();
     }
+    free_dead_rules(OFPROTO_FREE_CHUNK);
 }
 
 long long int
 ofproto_next_wake(const struct ofproto *ofproto)
 {
-    long long int wake = mac_learning_next_wake(&ofproto->ml);
-    const struct rule *rule;
-
-    LIST_FOR_EACH (rule, expirable, &ofproto->expirable) {
-        if (rule->hard_timeout) {
-            wake = MIN(wake, rule->modified + rule->hard_timeout * 1000LL);
-        }
-        if (rule->idle_timeout) {
-            wake = MIN(wake, rule->used + rule->idle_timeout * 1000LL);
-        }
+    if (!ovs_list_is_empty(&dead_rules)) {
+        return 0;
     }
-    return wake;
+    return MIN(mac_learning_next_wake(&ofproto->ml), ofproto->next_expiry);
 }
 
 /* `ovs-ofctl show`. */

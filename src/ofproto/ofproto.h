@@ -212,6 +212,41 @@ char *ofproto_flow_mod(struct ofproto *, struct ofp_flow_mod *) WARN_UNUSED;
 char *ofproto_flow_mods(struct ofproto *, struct ofp_flow_mod *, size_t n)
     WARN_UNUSED;
 
+/* Bulk flow mods without holding them all in memory.  A batch applies flow
+ * mods one at a time to a staged version of the bridge's tables, invisible
+ * to lookups until ofproto_flow_batch_commit() publishes all of them at
+ * once; ofproto_flow_batch_abort() undoes them instead.  The caller may
+ * free each flow mod as soon as ofproto_flow_batch_add() returns, so
+ * `add-flows` of a large file needs memory for the file and the new rules
+ * only.  Nothing else may change the bridge's flows while a batch is open
+ * (the daemon runs a batch within one control request).
+ *
+ * A REPLACE batch makes the tables hold exactly the batch's flows, as
+ * `ovs-ofctl replace-flows` does: it takes only ADD flow mods; an ADD that
+ * repeats a published flow unchanged (same table, match, priority, cookie,
+ * timeouts, importance, flags and actions) leaves that flow alone,
+ * counters and age included; any other ADD adds or replaces as usual;
+ * and commit deletes every published flow that no ADD of the batch named.
+ */
+struct ofproto_flow_batch;
+
+/* Starts a batch on OFPROTO.  Returns it; it must be committed or
+ * aborted. */
+struct ofproto_flow_batch *ofproto_flow_batch_begin(struct ofproto *,
+                                                    bool replace);
+
+/* Applies FM (not kept) to the staged version.  Returns NULL, or an error
+ * message to free, as ofproto_flow_mod() does; the failed flow mod changed
+ * nothing, and the caller usually aborts the batch. */
+char *ofproto_flow_batch_add(struct ofproto_flow_batch *,
+                             const struct ofp_flow_mod *) WARN_UNUSED;
+
+/* Publishes the batch's changes and frees the batch. */
+void ofproto_flow_batch_commit(struct ofproto_flow_batch *);
+
+/* Undoes the batch's changes and frees the batch. */
+void ofproto_flow_batch_abort(struct ofproto_flow_batch *);
+
 /* Filters and options for dumping flows. */
 struct ofproto_dump_options {
     const struct match *match;  /* Loose filter (NULL: all). */
@@ -248,10 +283,29 @@ void ofproto_aggregate(struct ofproto *, const struct match *,
 /* Number of rules in all tables. */
 size_t ofproto_n_flows(const struct ofproto *);
 
-/* Runs periodic work: flow expiry, MAC ageing.  NOW is time_msec(). */
+/* Memory of the flow tables of every bridge, for memory/show. */
+struct ofproto_memory {
+    size_t n_rules;      /* Rules in all tables of all bridges. */
+    size_t rule_bytes;   /* The rules themselves: struct rule (which holds
+                          * the match), their actions (ofpacts_memory())
+                          * and conjunction clauses. */
+    size_t table_bytes;  /* The classifiers' structures over them
+                          * (classifier_memory()). */
+};
+
+/* Fills *MEM by walking every rule of every bridge (a few milliseconds for
+ * 100,000 rules).  Each heap block counts as vx_malloc_footprint() of its
+ * size: what glibc's allocator takes for it, header and rounding
+ * included. */
+void ofproto_get_memory(struct ofproto_memory *mem);
+
+/* Runs periodic work: flow expiry, MAC ageing, and freeing a bounded
+ * number of the rules that flow mods removed (they are freed after the
+ * flow mod returns, as OVS defers them to RCU).  NOW is time_msec(). */
 void ofproto_run(struct ofproto *, long long int now);
 
-/* Earliest time ofproto_run() has work to do, or LLONG_MAX. */
+/* Earliest time ofproto_run() may have work to do (0 when it has some
+ * now), or LLONG_MAX. */
 long long int ofproto_next_wake(const struct ofproto *);
 
 /* Appends `ovs-ofctl show` output for the bridge. */

@@ -971,6 +971,152 @@ TEST(trie_random)
     free(plens);
 }
 
+/* classifier_remove_all() empties a classifier with chains, several
+ * masks and prefix tries, after which it behaves as a new one: nothing
+ * matches, the same rules can be inserted again, and lookups agree with
+ * the oracle.  classifier_memory() follows. */
+TEST(remove_all_then_reinsert)
+{
+    struct tshape shapes[12];
+    struct match pool[32];
+    struct world w;
+    size_t empty_memory;
+
+    rng_seed(77);
+    tvalues_init();
+    world_init(&w);
+    empty_memory = classifier_memory(&w.cls);
+    for (size_t i = 0; i < ARRAY_SIZE(shapes); i++) {
+        tshape_random(&shapes[i], 15);
+    }
+    shapes[0].wc.masks.nw_src = htonl(0xffffff00);
+    shapes[1].wc.masks.nw_dst = htonl(0xfffff000);
+    for (size_t i = 0; i < ARRAY_SIZE(pool); i++) {
+        random_match(&pool[i], &shapes[rng_range(ARRAY_SIZE(shapes))]);
+    }
+    for (int i = 0; i < 2000; i++) {
+        struct match match;
+
+        if (rng_chance(30)) {
+            match = pool[rng_range(ARRAY_SIZE(pool))];
+        } else {
+            random_match(&match, &shapes[rng_range(ARRAY_SIZE(shapes))]);
+        }
+        world_insert(&w, world_new_rule(&w, &match, (int)rng_range(8)), 0);
+    }
+    ASSERT_GT(classifier_count(&w.cls), 1000);
+    ASSERT_GT(classifier_memory(&w.cls), empty_memory + 100 * sizeof(void *));
+
+    classifier_remove_all(&w.cls);
+    for (size_t i = 0; i < w.n_rules; i++) {
+        CHECK(!w.rules[i]->cr.inserted);
+        w.rules[i]->in_cls = false;
+    }
+    ASSERT_TRUE(classifier_is_empty(&w.cls));
+    ASSERT_EQ(classifier_n_subtables(&w.cls), 0);
+    ASSERT_LT(classifier_memory(&w.cls), 64 * 1024);
+    world_check_cursor(&w, 0);
+    for (int i = 0; i < 200; i++) {
+        struct flow flow;
+
+        random_flow(&flow);
+        world_check_lookup(&w, 0, &flow, false, 0);
+    }
+
+    /* The same rules again, in a new order. */
+    for (size_t i = w.n_rules; i-- > 0;) {
+        world_insert(&w, w.rules[i], 1);
+    }
+    ASSERT_GT(classifier_count(&w.cls), 1000);
+    world_check_cursor(&w, 1);
+    for (int i = 0; i < 500; i++) {
+        struct flow flow;
+        const struct trule *r = w.rules[rng_range((uint32_t)w.n_rules)];
+
+        random_flow(&flow);
+        if (rng_chance(70)) {
+            flow = flow_agreeing(&r->cr.match.flow, &r->cr.match.wc, &flow);
+        }
+        world_check_lookup(&w, 1, &flow, false, 2);
+    }
+    world_destroy(&w);
+}
+
+/* Insertions between classifier_defer() and classifier_publish() end in
+ * the order one-by-one insertion gives, and lookups in the versions older
+ * than them stay right meanwhile. */
+TEST(deferred_insertions)
+{
+    enum { N_SHAPES = 150, N_RULES = 1500 };
+    struct tshape *shapes = xcalloc(N_SHAPES, sizeof *shapes);
+    struct match *matches = xcalloc(N_RULES, sizeof *matches);
+    int *priorities = xcalloc(N_RULES, sizeof *priorities);
+    struct world one, bulk;
+
+    rng_seed(91);
+    tvalues_init();
+    for (int i = 0; i < N_SHAPES; i++) {
+        tshape_random(&shapes[i], 10);
+    }
+    for (int i = 0; i < N_RULES; i++) {
+        random_match(&matches[i], &shapes[rng_range(N_SHAPES)]);
+        priorities[i] = (int)rng_range(40);
+    }
+
+    /* The same rules: the first third published, then the rest in version
+     * 1, one by one in ONE, deferred in BULK. */
+    world_init(&one);
+    world_init(&bulk);
+    for (int i = 0; i < N_RULES; i++) {
+        cls_version_t v = i < N_RULES / 3 ? 0 : 1;
+
+        if (i == N_RULES / 3) {
+            classifier_defer(&bulk.cls);
+        }
+        world_insert(&one, world_new_rule(&one, &matches[i], priorities[i]),
+                     v);
+        world_insert(&bulk, world_new_rule(&bulk, &matches[i],
+                                           priorities[i]), v);
+    }
+    for (int i = 0; i < 300; i++) {
+        struct flow flow;
+        const struct trule *r = bulk.rules[rng_range(N_RULES / 3)];
+
+        random_flow(&flow);
+        flow = flow_agreeing(&r->cr.match.flow, &r->cr.match.wc, &flow);
+        world_check_lookup(&bulk, 0, &flow, false, 2);
+    }
+    classifier_publish(&bulk.cls);
+    classifier_publish(&bulk.cls);
+
+    /* Same order of subtables and rules. */
+    struct cls_cursor c1 = cls_cursor_start(&one.cls, NULL, 1);
+    struct cls_cursor c2 = cls_cursor_start(&bulk.cls, NULL, 1);
+    struct cls_rule *r1, *r2;
+    size_t n = 0;
+    do {
+        r1 = cls_cursor_next(&c1);
+        r2 = cls_cursor_next(&c2);
+        ASSERT_EQ(r1 ? trule_from_cls(r1)->id : -1,
+                  r2 ? trule_from_cls(r2)->id : -1);
+        n += r1 != NULL;
+    } while (r1 && r2);
+    ASSERT_EQ(n, classifier_count(&one.cls));
+    for (int i = 0; i < 300; i++) {
+        struct flow flow;
+        const struct trule *r = bulk.rules[rng_range(N_RULES)];
+
+        random_flow(&flow);
+        flow = flow_agreeing(&r->cr.match.flow, &r->cr.match.wc, &flow);
+        world_check_lookup(&bulk, 1, &flow, false, 2);
+    }
+    world_destroy(&one);
+    world_destroy(&bulk);
+    free(shapes);
+    free(matches);
+    free(priorities);
+}
+
 /* Scale: 100,000 rules over a few masks.  Figures go to the log. */
 TEST(scale_100k)
 {
@@ -1080,6 +1226,22 @@ TEST(scale_100k)
     t1 = time_nsec();
     printf("scale: removed=%zu remove_ms=%.1f\n", n_removed, (t1 - t0) / 1e6);
     ASSERT_EQ(n_removed, N_RULES - n_conflicts);
+
+    /* The same rules again, removed at once. */
+    for (int i = 0; i < N_RULES; i++) {
+        w.rules[i]->in_cls = !classifier_insert(&w.cls, &w.rules[i]->cr, 0);
+    }
+    printf("scale: memory=%zu bytes (%.0f per rule)\n",
+           classifier_memory(&w.cls),
+           (double)classifier_memory(&w.cls) / classifier_count(&w.cls));
+    t0 = time_nsec();
+    classifier_remove_all(&w.cls);
+    t1 = time_nsec();
+    printf("scale: remove_all_ms=%.1f\n", (t1 - t0) / 1e6);
+    ASSERT_TRUE(classifier_is_empty(&w.cls));
+    for (int i = 0; i < N_RULES; i++) {
+        w.rules[i]->in_cls = false;
+    }
     world_destroy(&w);
     free(flows);
     free((void *)results);

@@ -332,16 +332,27 @@ TEST(add_flows_sends_file_contents)
     fclose(f);
     pid = start_fake_daemon(rundir);
 
-    check(rundir, 0, "[ofctl/add-flows]\n[br0]\n[priority=1 actions=drop\n"
-          "priority=0 actions=NORMAL\n]\n", "",
-          ARGS("ofctl", "add-flows", "br0", file));
+    /* The contents, then the file's name for error messages. */
+    char *expected = xasprintf("[ofctl/add-flows]\n[br0]\n"
+                               "[priority=1 actions=drop\n"
+                               "priority=0 actions=NORMAL\n]\n[%s]\n", file);
+    check(rundir, 0, expected, "", ARGS("ofctl", "add-flows", "br0", file));
+    free(expected);
+    expected = xasprintf("[ofctl/replace-flows]\n[--strict]\n[br0]\n"
+                         "[priority=1 actions=drop\n"
+                         "priority=0 actions=NORMAL\n]\n[%s]\n", file);
+    check(rundir, 0, expected, "",
+          ARGS("ofctl", "--strict", "replace-flows", "br0", file));
+    free(expected);
+    check(rundir, 1, "", "vxstack: 'add-flows' command takes at most 2 "
+          "arguments\n", ARGS("ofctl", "add-flows", "br0", file, "x"));
 
     /* "-" reads standard input. */
     const char *argv[] = { "--rundir", rundir, "ofctl", "add-flows", "br0",
                            "-", NULL };
     struct result r = run_vxstack(NULL, "table=3 actions=drop\n", argv);
     ASSERT_STR_EQ(r.out, "[ofctl/add-flows]\n[br0]\n"
-                  "[table=3 actions=drop\n]\n");
+                  "[table=3 actions=drop\n]\n[-]\n");
     ASSERT_EQ(r.status, 0);
     result_free(&r);
 
@@ -351,6 +362,21 @@ TEST(add_flows_sends_file_contents)
     check(rundir, 1, "", err, ARGS("ofctl", "add-flows", "br0", missing));
     free(err);
     free(missing);
+
+    /* A file larger than one request is refused before it is read (a
+     * sparse file: nothing is written). */
+    char *big = xasprintf("%s/big.flows", rundir);
+    int fd = open(big, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    ASSERT_TRUE(fd >= 0);
+    ASSERT_OK(ftruncate(fd, (off_t) CTL_MAX_REQUEST + 1) ? errno : 0);
+    close(fd);
+    err = xasprintf("vxstack: %s: file too large (more than 256 MiB, the "
+                    "most one request can carry; split it into several "
+                    "files)\n", big);
+    check(rundir, 1, "", err, ARGS("ofctl", "replace-flows", "br0", big));
+    free(err);
+    unlink(big);
+    free(big);
     free(file);
     stop_fake_daemon(pid);
 }

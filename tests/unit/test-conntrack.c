@@ -1122,11 +1122,17 @@ TEST(global_limit)
     struct ct_frame f;
 
     ASSERT_EQ(conntrack_get_maxconns(ct), CT_DEFAULT_MAXCONNS);
+    ASSERT_EQ(CT_DEFAULT_MAXCONNS, 262144);
     conntrack_set_maxconns(ct, 10);
     ASSERT_EQ(conntrack_get_maxconns(ct), 10);
     for (int i = 0; i < 11; i++) {
+        struct ct_exec commit = {.zone = i % 3, .commit = true};
+
         ct_frame_udp(&f, A, B, 5000 + i, 53);
-        ASSERT_STR_EQ(ct_run(ct, &f, i % 3, true, T0), "+new+trk");
+        /* The 11th commit is refused: its packet is to be dropped. */
+        ASSERT_EQ(conntrack_execute(ct, &f.pkt, &f.flow, &commit, T0),
+                  i < 10);
+        ASSERT_STR_EQ(state_str(f.pkt.md.ct_state), "+new+trk");
         ASSERT_EQ(f.pkt.md.ct_conn != NULL, i < 10);
     }
     ASSERT_EQ(conntrack_count(ct), 10);
@@ -1135,11 +1141,33 @@ TEST(global_limit)
     ASSERT_EQ(stats.n_full, 1);
     ASSERT_EQ(stats.n_created, 10);
 
-    /* Existing connections keep working at the limit. */
+    /* Existing connections keep working at the limit, committing or not;
+     * a lookup without commit is never refused. */
     ct_frame_udp(&f, B, A, 53, 5000);
     ASSERT_STR_EQ(ct_run(ct, &f, 0, false, T0), "+est+rpl+trk");
+    ct_frame_udp(&f, A, B, 5001, 53);
+    ASSERT_TRUE(conntrack_execute(ct, &f.pkt, &f.flow,
+                                  &(struct ct_exec){.zone = 1,
+                                                    .commit = true}, T0));
+    /* (A UDP connection is +new until its first reply.) */
+    ASSERT_STR_EQ(state_str(f.pkt.md.ct_state), "+new+trk");
+    ASSERT_TRUE(f.pkt.md.ct_conn != NULL);
     ct_frame_udp(&f, B, A, 53, 5010);
-    ASSERT_STR_EQ(ct_run(ct, &f, 1, false, T0), "+new+trk");
+    ASSERT_TRUE(conntrack_execute(ct, &f.pkt, &f.flow,
+                                  &(struct ct_exec){.zone = 1}, T0));
+    ASSERT_STR_EQ(state_str(f.pkt.md.ct_state), "+new+trk");
+    conntrack_get_stats(ct, &stats);
+    ASSERT_EQ(stats.n_full, 1);
+
+    /* ct-stats-show reports the drops, with the limit. */
+    struct ds ds = DS_EMPTY_INITIALIZER;
+    conntrack_format_stats(ct, NULL, false, T0, &ds);
+    ASSERT_STR_CONTAINS(ds_cstr(&ds),
+                        "  Dropped at ct-set-maxconns limit (10): 1\n");
+    ds_clear(&ds);
+    conntrack_format_stats(ct, &(uint16_t){1}, false, T0, &ds);
+    ASSERT_FALSE(strstr(ds_cstr(&ds), "Dropped") != NULL);
+    ds_destroy(&ds);
 
     /* Raising the limit at run time admits the 11th. */
     conntrack_set_maxconns(ct, 11);
@@ -1198,7 +1226,10 @@ TEST(zone_limits)
     ASSERT_OK(conntrack_set_zone_limit(ct, 5, 0));
     ASSERT_OK(conntrack_set_zone_limit(ct, 6, 2));
     ct_frame_udp(&f, A, B, 5000, 53);
-    ASSERT_STR_EQ(ct_run(ct, &f, 5, true, T0), "+new+trk");
+    ASSERT_FALSE(conntrack_execute(ct, &f.pkt, &f.flow,
+                                   &(struct ct_exec){.zone = 5,
+                                                     .commit = true}, T0));
+    ASSERT_STR_EQ(state_str(f.pkt.md.ct_state), "+new+trk");
     ASSERT_EQ(conntrack_count(ct), 0);
     for (int i = 0; i < 4; i++) {
         ct_frame_udp(&f, A, B, 5000 + i, 53);
@@ -1752,6 +1783,48 @@ TEST(batch_and_clear)
     ASSERT_GE(conntrack_conn_bytes(), sizeof(struct ct_conn));
     conntrack_destroy(ct);
     conntrack_destroy(NULL);
+}
+
+TEST(batch_drops_packets_refused_at_the_limit)
+{
+    struct conntrack *ct = conntrack_create();
+    struct ct_exec args = {.zone = 4, .commit = true};
+    struct pkt *pkts[5];
+    struct pkt_batch batch;
+    struct ct_stats stats;
+    struct ct_frame f;
+
+    /* Two connections fit: of five new ones, the 3rd to 5th are dropped,
+     * and the two admitted packets keep their order. */
+    conntrack_set_maxconns(ct, 2);
+    pkt_batch_init(&batch);
+    for (int i = 0; i < 5; i++) {
+        ct_frame_udp(&f, A, B, 5000 + i, 53);
+        pkts[i] = pkt_clone(&f.pkt);
+        pkt_batch_add(&batch, pkts[i]);
+    }
+    ASSERT_EQ(conntrack_execute_batch(ct, &batch, htons(ETH_TYPE_IP), &args,
+                                      T0), 3);
+    ASSERT_EQ(batch.count, 2);
+    ASSERT_TRUE(batch.pkts[0] == pkts[0]);
+    ASSERT_TRUE(batch.pkts[1] == pkts[1]);
+    ASSERT_EQ(conntrack_count(ct), 2);
+    conntrack_get_stats(ct, &stats);
+    ASSERT_EQ(stats.n_full, 3);
+    pkt_batch_free(&batch);
+
+    /* The admitted connections' packets still pass, in a full table. */
+    pkt_batch_init(&batch);
+    for (int i = 0; i < 2; i++) {
+        ct_frame_udp(&f, B, A, 53, 5000 + i);
+        pkt_batch_add(&batch, pkt_clone(&f.pkt));
+    }
+    ASSERT_EQ(conntrack_execute_batch(ct, &batch, htons(ETH_TYPE_IP), &args,
+                                      T0), 0);
+    ASSERT_EQ(batch.count, 2);
+    ASSERT_STR_EQ(state_str(batch.pkts[1]->md.ct_state), "+est+rpl+trk");
+    pkt_batch_free(&batch);
+    conntrack_destroy(ct);
 }
 
 TEST(sweep_is_incremental)

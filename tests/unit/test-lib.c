@@ -215,6 +215,24 @@ TEST(ctl_server_and_client)
     ASSERT_STR_CONTAINS(ds_cstr(&c.reply), "at most 3 arguments");
     ds_destroy(&c.reply);
 
+    /* A request far larger than a socket buffer, read in many pieces, its
+     * arguments terminated in place: the 3 MB one ends where the next
+     * one's length began. */
+    size_t big_len = 3 * 1024 * 1024;
+    char *big = xmalloc(big_len + 1);
+    memset(big, 'f', big_len);
+    big[big_len] = '\0';
+    const char *args4[] = { "echo", big, "12", "" };
+    struct client_args d = { path, 4, args4, 0, 0, DS_EMPTY_INITIALIZER };
+    ctl_roundtrip(server, &d);
+    ASSERT_OK(d.error);
+    ASSERT_EQ(d.status, 0);
+    ASSERT_EQ(d.reply.length, big_len + strlen("[][12][]"));
+    ASSERT_TRUE(!strncmp(d.reply.string + 1, big, big_len));
+    ASSERT_STR_EQ(d.reply.string + big_len + 1, "][12][]");
+    ds_destroy(&d.reply);
+    free(big);
+
     ctl_server_destroy(server);
     ctl_command_unregister_all();
 }
