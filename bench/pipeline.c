@@ -845,7 +845,7 @@ bench_parse_args(int argc, char *argv[], struct bench_opts *o)
     o->ports = 4;
     o->macs = 1000;
     o->conns = 1000;
-    o->miss_conns = 150000;
+    o->miss_conns = 300000;
     o->scenarios = xcalloc(argc, sizeof *o->scenarios);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
