@@ -34,6 +34,14 @@
 #     (checked against /proc/PID/cmdline first; never pkill/killall) and
 #     removes the directory.  ovs_sandbox_start installs an EXIT/INT/TERM
 #     trap that calls it, unless OVS_SANDBOX_NO_TRAP=1.
+#
+# Options (environment):
+#   OVS_SANDBOX_VSWITCHD          the ovs-vswitchd program (default
+#                                 ovs-vswitchd; e.g. the DPDK build
+#                                 /usr/lib/openvswitch-switch-dpdk/ovs-vswitchd-dpdk).
+#                                 Its control socket is named after the
+#                                 program: ovs_sandbox_appctl reaches it.
+#   OVS_SANDBOX_VSWITCHD_WRAPPER  words to run it under, e.g. "taskset -c 0".
 
 OVS_SANDBOX_SCHEMA=${OVS_SANDBOX_SCHEMA:-/usr/share/openvswitch/vswitch.ovsschema}
 
@@ -177,7 +185,10 @@ ovs_sandbox_start() {
         ovs_sandbox_stop
         return 1
     fi
-    (cd "$dir" && exec "${ns_cmd[@]}" ovs-vswitchd --detach --no-chdir \
+    local vswitchd=${OVS_SANDBOX_VSWITCHD:-ovs-vswitchd} wrapper
+    read -ra wrapper <<< "${OVS_SANDBOX_VSWITCHD_WRAPPER:-}"
+    (cd "$dir" && exec "${ns_cmd[@]}" "${wrapper[@]}" "$vswitchd" \
+        --detach --no-chdir \
         -vconsole:off --enable-dummy --disable-system \
         --pidfile="$dir/ovs-vswitchd.pid" \
         --log-file="$dir/ovs-vswitchd.log" \
@@ -193,6 +204,15 @@ ovs_sandbox_start() {
     ovs_sandbox_netns sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
         net.ipv6.conf.default.disable_ipv6=1 2>/dev/null || true
     return 0
+}
+
+# Runs ovs-appctl "$@" against the sandbox's ovs-vswitchd, whatever the
+# program's name (plain `ovs-appctl` finds it only if it is ovs-vswitchd).
+ovs_sandbox_appctl() {
+    local prog=${OVS_SANDBOX_VSWITCHD:-ovs-vswitchd}
+    [ -n "${OVS_SANDBOX_VSWITCHD_PID:-}" ] \
+        || { ovs_sandbox__fail "no sandbox running"; return 1; }
+    ovs-appctl -t "$OVS_SANDBOX_DIR/${prog##*/}.$OVS_SANDBOX_VSWITCHD_PID.ctl" "$@"
 }
 
 # Runs "$@" inside ovs-vswitchd's private network namespace (for example

@@ -23,6 +23,11 @@ seed_outputs_dir(void)
 
     snprintf(path, sizeof path, "%s/../../shared/seed/outputs",
              harness_tests_dir());
+    if (!stat(path, &st)) {
+        return path;
+    }
+    /* A worktree under /work/wt/NAME: the in-tree copy of the files. */
+    snprintf(path, sizeof path, "%s/data/seed", harness_tests_dir());
     return stat(path, &st) ? NULL : path;
 }
 

@@ -12,8 +12,9 @@
 struct dp;
 struct ds;
 
-/* Returns the path of the seed outputs folder, or NULL if it is missing
- * (tests then skip). */
+/* Returns the path of the seed outputs folder (../shared/seed/outputs,
+ * else its copy in tests/data/seed), or NULL if both are missing (tests
+ * then skip). */
 const char *seed_outputs_dir(void);
 
 /* Builds the seed switch into a new datapath.  With LEARNED, keeps the
