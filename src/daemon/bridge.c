@@ -1112,6 +1112,18 @@ cmd_dpctl_del_flows(struct ctl_conn *conn, int argc, const char *argv[],
 }
 
 static void
+cmd_upcall_megaflows(struct ctl_conn *conn, int argc, const char *argv[],
+                     void *aux)
+{
+    bool enable = aux != NULL;
+
+    (void) argc;
+    (void) argv;
+    dp_set_megaflows(dp, enable);
+    ctl_reply(conn, enable ? "megaflows enabled\n" : "megaflows disabled\n");
+}
+
+static void
 cmd_dump_conntrack(struct ctl_conn *conn, int argc, const char *argv[],
                    void *aux)
 {
@@ -1297,6 +1309,10 @@ register_commands(void)
     ctl_command_register("dpctl/del-flows", "[DP]", 0, 1,
                          cmd_dpctl_del_flows, NULL);
     ctl_command_register("dpif/show", "", 0, 0, cmd_dpif_show, NULL);
+    ctl_command_register("upcall/disable-megaflows", "", 0, 0,
+                         cmd_upcall_megaflows, NULL);
+    ctl_command_register("upcall/enable-megaflows", "", 0, 0,
+                         cmd_upcall_megaflows, (void *) "enable");
     ctl_command_register("ofctl/dump-ports", "BRIDGE [PORT]", 1, 2,
                          cmd_dump_ports, NULL);
     ctl_command_register("netdev-dummy/receive", "NAME PACKET|FLOW...", 2,

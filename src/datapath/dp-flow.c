@@ -66,6 +66,7 @@ dp_flows_init(struct dp *dp)
     dp->flows_seq = ofproto_seq();
     dp->next_push = time_msec() + DP_PUSH_INTERVAL_MS;
     dp->caching = true;
+    dp->megaflows = true;
     ofproto_set_stats_hook(dp_flows_stats_hook, dp);
 }
 
@@ -95,10 +96,15 @@ dp_flow_free(struct dpcls_rule *rule)
 }
 
 void
-dp_megaflow_mask(struct flow_wildcards *wc, const struct flow *key)
+dp_megaflow_mask(const struct dp *dp, struct flow_wildcards *wc,
+                 const struct flow *key)
 {
     uint64_t *w = (uint64_t *) &wc->masks;
 
+    if (!dp->megaflows) {
+        /* An exact-match flow: every bit of the key. */
+        memset(w, 0xff, sizeof wc->masks);
+    }
     /* The pipeline's scratch metadata is not part of a datapath key. */
     for (size_t i = 0; i < FLOW_U64S; i++) {
         if (!dp_key_word_is_key(i)) {
@@ -193,6 +199,15 @@ dp_flows_flush(struct dp *dp)
     emc_flush(&dp->emc);
 }
 
+void
+dp_set_megaflows(struct dp *dp, bool megaflows)
+{
+    if (dp->megaflows != megaflows) {
+        dp->megaflows = megaflows;
+        dp_flows_flush(dp);
+    }
+}
+
 size_t
 dp_n_flows(const struct dp *dp)
 {
@@ -238,7 +253,7 @@ dp_flow_revalidate(struct dp *dp, struct dp_flow *f)
     xlate_in_init(&xin, ofproto, &key);
     xin.xcache = xlate_cache_new();
     xlate_actions(&xin, &xout);
-    dp_megaflow_mask(&xout.wc, &key);
+    dp_megaflow_mask(dp, &xout.wc, &key);
     if (!odp_actions_equal(&xout.odp_actions, &f->actions)) {
         COVERAGE_INC(dp_revalidate_del_actions);
         keep = false;

@@ -91,6 +91,9 @@ struct dp {
     long long int next_push;   /* When to push flow stats next. */
     bool caching;              /* Install megaflows (false: translate
                                 * every packet, for testing). */
+    bool megaflows;            /* Install megaflows (false: exact-match
+                                * flows, as OVS's upcall/disable-megaflows
+                                * does). */
     bool check_cache;          /* Check every cache hit against a fresh
                                 * translation (tests). */
     uint64_t n_check_mismatch; /* Hits whose flow's actions differed from
@@ -109,7 +112,8 @@ struct dp_flow *dp_flow_install(struct dp *, const struct flow *key,
                                 const struct odp_actions *,
                                 struct xlate_cache *,
                                 uint32_t *recirc_ids, size_t n_recirc_ids);
-void dp_megaflow_mask(struct flow_wildcards *, const struct flow *key);
+void dp_megaflow_mask(const struct dp *, struct flow_wildcards *,
+                      const struct flow *key);
 void dp_flows_revalidate(struct dp *);
 void dp_flow_check_hit(struct dp *, const struct flow *key,
                        const struct dp_flow *);

@@ -481,7 +481,7 @@ dp_upcall(struct dp *dp, struct pkt *p, const struct flow *key, int depth)
     if (xcache && !xout.avoid_caching) {
         struct dp_flow *f;
 
-        dp_megaflow_mask(&xout.wc, key);
+        dp_megaflow_mask(dp, &xout.wc, key);
         f = dp_flow_install(dp, key, &xout.wc, &xout.odp_actions, xcache,
                             xout.recirc_ids, xout.n_recirc_ids);
         if (f) {

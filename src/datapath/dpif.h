@@ -131,6 +131,11 @@ size_t dp_n_flows(const struct dp *);
  * (the reference behaviour the caches must agree with, for tests). */
 void dp_set_caching(struct dp *, bool caching);
 
+/* With MEGAFLOWS false, an upcall installs an exact-match flow (every
+ * bit of the packet's key) instead of a megaflow, as Open vSwitch's
+ * upcall/disable-megaflows does; a change flushes the flows. */
+void dp_set_megaflows(struct dp *, bool megaflows);
+
 /* With CHECK true, every packet that hits a cached flow is also
  * translated afresh (without side effects) and a difference between the
  * two action lists is logged and counted: the oracle of the cache tests.

@@ -3,8 +3,8 @@
 # packets of a ping and its reply over VXLAN go from upcalls to cached
 # flows: `dpctl show` counters, `dpctl dump-flows` lines (the kernel
 # datapath's format, as the seed's `ovs-dpctl show` is), `dpif/show`,
-# `dpctl del-flows`, and the OpenFlow rule counters, which the cached
-# packets still reach.
+# `dpctl del-flows`, upcall/disable-megaflows, and the OpenFlow rule
+# counters, which the cached packets still reach.
 . "$(dirname "$0")/common.bash"
 . "$(dirname "$0")/seed.bash"
 
@@ -61,9 +61,17 @@ echo "$out" | grep -q "unknown argument" || fail "unclear error: $out"
 out=$("$VXSTACK" dpctl del-flows no-such-dp 2>&1) && fail "bad datapath accepted"
 [ "$("$VXSTACK" dpctl show | sed -n 3p)" = "  flows: 5" ] || fail "a bad command changed the flows"
 
+# Exact-match flows instead of megaflows, as OVS's upcall/disable-megaflows.
+[ "$("$VXSTACK" appctl upcall/disable-megaflows)" = "megaflows disabled" ] || fail "disable-megaflows"
+[ "$("$VXSTACK" dpctl show | sed -n 3p)" = "  flows: 0" ] || fail "disabling megaflows kept the flows"
+"$VXSTACK" appctl netdev-dummy/receive tap648437e1-0d "$request" || fail "receive"
+"$VXSTACK" dpctl dump-flows | head -1 | grep -q '^recirc_id(0),dp_hash(0),skb_priority(0),in_port(8),skb_mark(0),.*icmp(type=8,code=0), packets:0' \
+    || fail "not an exact-match flow: $("$VXSTACK" dpctl dump-flows | head -1)"
+[ "$("$VXSTACK" appctl upcall/enable-megaflows)" = "megaflows enabled" ] || fail "enable-megaflows"
+
 "$VXSTACK" dpctl del-flows || fail "del-flows"
 [ -z "$("$VXSTACK" dpctl dump-flows)" ] || fail "flows left after del-flows"
 "$VXSTACK" appctl netdev-dummy/receive tap648437e1-0d "$request" || fail "receive"
-[ "$("$VXSTACK" dpctl show | sed -n 2p)" = "  lookups: hit:7 missed:7 lost:0" ] \
+[ "$("$VXSTACK" dpctl show | sed -n 2p)" = "  lookups: hit:7 missed:9 lost:0" ] \
     || fail "after del-flows: $("$VXSTACK" dpctl show | sed -n 2p)"
 exit 0
