@@ -130,7 +130,10 @@ subtable_find(const struct dpcls_subtable *st, uint32_t h, const uint64_t *k,
 {
     uint32_t b = h & st->bucket_mask;
 
-    for (;;) {
+    /* Every bucket may have a nonzero overflow count (after removals, a
+     * rule homed in each can sit in the other), so the probe also stops
+     * once it has seen every bucket. */
+    for (uint32_t i = 0; i <= st->bucket_mask; i++) {
         const struct dpcls_bucket *bucket = &st->buckets[b];
 
         DPCLS_UNROLL
@@ -148,6 +151,7 @@ subtable_find(const struct dpcls_subtable *st, uint32_t h, const uint64_t *k,
         }
         b = (b + 1) & st->bucket_mask;
     }
+    return NULL;
 }
 
 /* The body of every lookup loop, for N mask words (a constant in the

@@ -84,8 +84,33 @@ static const char *const ips[] = {
 };
 static const uint16_t ports[] = { 22, 23, 80, 67, 68, 40000, 50000 };
 
-/* Builds a random packet and sends it into DP on a random port, alone in
- * its batch. */
+/* Recently sent packets, sent again now and then so that even exact-match
+ * flows get hits. */
+struct sent_packet {
+    uint8_t frame[256];        /* The frame. */
+    size_t len;                /* Its length. */
+    uint32_t in_port;          /* Datapath input port. */
+    struct flow_tnl tunnel;    /* Tunnel metadata. */
+};
+static struct sent_packet recent[16];
+static size_t n_recent;
+
+static void
+send_frame(struct dp *dp, struct pkt_pool *pool, const struct sent_packet *sp)
+{
+    struct pkt_batch batch;
+    struct pkt *p = pkt_pool_get(pool);
+
+    ASSERT_TRUE(p != NULL);
+    pkt_put(p, sp->frame, sp->len);
+    p->md.tunnel = sp->tunnel;
+    batch.count = 1;
+    batch.pkts[0] = p;
+    dp_input_batch(dp, &batch, sp->in_port);
+}
+
+/* Builds a random packet, or picks a recent one, and sends it into DP,
+ * alone in its batch. */
 static void
 send_random_packet(struct dp *dp, struct pkt_pool *pool)
 {
@@ -94,10 +119,14 @@ send_random_packet(struct dp *dp, struct pkt_pool *pool)
         DP_ETH2, DP_ETH3, DP_EXTRA,
     };
     uint32_t in_port = in_ports[pick(ARRAY_SIZE(in_ports))];
-    struct pkt_batch batch;
+    struct sent_packet *sp;
     struct flow flow;
-    struct pkt *p;
-    size_t n;
+
+    if (n_recent && pick(2)) {
+        send_frame(dp, pool, &recent[pick(MIN(n_recent,
+                                              ARRAY_SIZE(recent)))]);
+        return;
+    }
 
     memset(&flow, 0, sizeof flow);
     flow.dl_src = mac_from(macs[pick(ARRAY_SIZE(macs))]);
@@ -154,23 +183,20 @@ send_random_packet(struct dp *dp, struct pkt_pool *pool)
         break;
     }
 
-    p = pkt_pool_get(pool);
-    ASSERT_TRUE(p != NULL);
-    n = flow_compose(&flow, 16, pkt_data(p), p->allocated - p->data_ofs);
-    ASSERT_TRUE(n > 0);
-    pkt_set_size(p, (uint32_t) n);
+    sp = &recent[n_recent++ % ARRAY_SIZE(recent)];
+    memset(sp, 0, sizeof *sp);
+    sp->len = flow_compose(&flow, 16, sp->frame, sizeof sp->frame);
+    ASSERT_TRUE(sp->len > 0);
+    sp->in_port = in_port;
     if (in_port == DP_VXLAN) {
-        p->md.tunnel.tun_id = htonll(pick(4) ? 0xef : 0x99);
-        p->md.tunnel.ip_src = ip_from(pick(4) ? "172.16.0.11"
-                                              : "172.16.0.12");
-        p->md.tunnel.ip_dst = ip_from("172.16.0.31");
-        p->md.tunnel.ip_ttl = 64;
-        p->md.tunnel.tp_dst = htons(4789);
-        p->md.tunnel.flags = FLOW_TNL_F_KEY;
+        sp->tunnel.tun_id = htonll(pick(4) ? 0xef : 0x99);
+        sp->tunnel.ip_src = ip_from(pick(4) ? "172.16.0.11" : "172.16.0.12");
+        sp->tunnel.ip_dst = ip_from("172.16.0.31");
+        sp->tunnel.ip_ttl = 64;
+        sp->tunnel.tp_dst = htons(4789);
+        sp->tunnel.flags = FLOW_TNL_F_KEY;
     }
-    batch.count = 1;
-    batch.pkts[0] = p;
-    dp_input_batch(dp, &batch, in_port);
+    send_frame(dp, pool, sp);
 }
 
 /* Adds a random flow to a random table of BR. */
@@ -309,6 +335,7 @@ run_random(uint64_t seed, int n_steps, uint32_t emc_inv_prob,
         SKIP("no ../shared/seed/outputs");
     }
     rng_state = seed;
+    n_recent = 0;
     dp = seed_switch_build(true);
     quiet_tx(dp);
     br_int = ofproto_lookup("br-int");

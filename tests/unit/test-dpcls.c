@@ -545,6 +545,106 @@ TEST(hash_collisions)
     dpcls_destroy(&cls);
 }
 
+/* The subtable hash of KEY under MASK, as dpcls.c computes it. */
+static uint32_t
+key_hash(const struct flow *key, const struct flow_wildcards *mask)
+{
+    const uint64_t *fw = (const uint64_t *)key;
+    const uint64_t *mw = (const uint64_t *)&mask->masks;
+    uint64_t acc = 0;
+    unsigned int pos = 0;
+
+    for (size_t w = 0; w < FLOW_U64S; w++) {
+        if (mw[w]) {
+            acc = dp_hash_word(acc, fw[w] & mw[w], pos++);
+        }
+    }
+    return dp_hash_finish(acc);
+}
+
+/* Fills KEYS with N keys (nw_src from *NEXT on) whose home bucket in a
+ * two-bucket table is HOME. */
+static void
+keys_homed(struct flow *keys, int n, uint32_t home,
+           const struct flow_wildcards *mask, uint32_t *next)
+{
+    for (int i = 0; i < n; (*next)++) {
+        memset(&keys[i], 0, sizeof keys[i]);
+        keys[i].in_port = 1;
+        keys[i].nw_src = htonl(*next);
+        if ((key_hash(&keys[i], mask) & 1) == home) {
+            i++;
+        }
+    }
+}
+
+/* After removals, a rule homed in each bucket of a two-bucket subtable can
+ * overflow into the other, so that both buckets have overflow counts; a
+ * key that is not there must still miss (the probe used to go round and
+ * round).  Relies on dpcls.c's sizing: one bucket of 5 slots at first,
+ * doubling when a rule would take the table past 4 per bucket, halving
+ * only under half a rule per bucket. */
+TEST(probe_ends_when_every_bucket_overflowed)
+{
+    struct flow_wildcards mask;
+    struct flow k0[6], k1[5], absent;
+    struct dpcls_rule r0[6], r1[5];
+    uint32_t next = 1;
+    struct dpcls cls;
+
+    memset(&mask, 0, sizeof mask);
+    mask.masks.in_port = UINT32_MAX;
+    mask.masks.nw_src = UINT32_MAX;
+    keys_homed(k0, 6, 0, &mask, &next);
+    keys_homed(k1, 5, 1, &mask, &next);
+    keys_homed(&absent, 1, 0, &mask, &next);
+
+    dpcls_init(&cls);
+    /* Bucket 0 full with 5 rules homed there; a 6th overflows into 1. */
+    for (int i = 0; i < 6; i++) {
+        dpcls_rule_init(&r0[i]);
+        dpcls_insert(&cls, &r0[i], &k0[i], &mask);
+    }
+    /* Two homed in bucket 1; then room in bucket 0 again. */
+    for (int i = 0; i < 2; i++) {
+        dpcls_rule_init(&r1[i]);
+        dpcls_insert(&cls, &r1[i], &k1[i], &mask);
+    }
+    dpcls_remove(&cls, &r0[0]);
+    dpcls_remove(&cls, &r0[1]);
+    /* Bucket 1 fills up; one more rule homed there overflows into 0. */
+    for (int i = 2; i < 4; i++) {
+        dpcls_rule_init(&r1[i]);
+        dpcls_insert(&cls, &r1[i], &k1[i], &mask);
+    }
+    dpcls_remove(&cls, &r0[2]);
+    dpcls_rule_init(&r1[4]);
+    dpcls_insert(&cls, &r1[4], &k1[4], &mask);
+    ASSERT_EQ(dpcls_count(&cls), 8);
+
+    ASSERT_TRUE(dpcls_lookup_one(&cls, &absent, NULL) == NULL);
+    {
+        const struct flow *keys[1] = { &absent };
+        struct dpcls_rule *rules[1];
+
+        ASSERT_EQ(dpcls_lookup(&cls, keys, 1, rules, NULL), 0);
+    }
+    for (int i = 3; i < 6; i++) {
+        ASSERT_TRUE(dpcls_lookup_one(&cls, &k0[i], NULL) == &r0[i]);
+    }
+    for (int i = 0; i < 5; i++) {
+        ASSERT_TRUE(dpcls_lookup_one(&cls, &k1[i], NULL) == &r1[i]);
+    }
+    for (int i = 3; i < 6; i++) {
+        dpcls_remove(&cls, &r0[i]);
+    }
+    for (int i = 0; i < 5; i++) {
+        dpcls_remove(&cls, &r1[i]);
+    }
+    ASSERT_EQ(dpcls_count(&cls), 0);
+    dpcls_destroy(&cls);
+}
+
 TEST(destroy_marks_rules_dead)
 {
     struct flow_wildcards mask;
