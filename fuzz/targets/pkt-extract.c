@@ -7,7 +7,10 @@
  *   - layer offsets lie inside the frame;
  *   - for a well-formed IPv4/IPv6 datagram, the frame cut right after the
  *     datagram and the frame with extra trailing padding both give the
- *     same flow (Ethernet padding is ignored, CVE-2020-35498).
+ *     same flow (Ethernet padding is ignored, CVE-2020-35498);
+ *   - pkt_icmp_too_big() on the frame either declines or builds an
+ *     ICMP/ICMPv6 error that parses back as one, addressed to the frame's
+ *     source.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -15,6 +18,9 @@
 
 #include "lib/util.h"
 #include "packet/flow.h"
+#include "packet/packets.h"
+#include "packet/pkt-icmp.h"
+#include "packet/pkt.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -75,6 +81,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         vx_assert(flow_equal(&a, &b));
         vx_assert(!memcmp(&la, &lb, sizeof la));
         free(padded);
+    }
+
+    {
+        struct pkt *p = pkt_clone_data(data, size);
+        struct pkt *r = pkt_icmp_too_big(p, (uint32_t) size);
+
+        if (r) {
+            extract(pkt_data(r), pkt_size(r), 0, &b, &lb);
+            vx_assert(b.nw_proto == IPPROTO_ICMP_
+                      || b.nw_proto == IPPROTO_ICMPV6_);
+            vx_assert(b.dl_type == a.dl_type);
+            vx_assert(b.dl_type != htons(ETH_TYPE_IP)
+                      || b.nw_dst == a.nw_src);
+            vx_assert(eth_addr_equals(b.dl_dst, a.dl_src));
+            pkt_free(r);
+        }
+        pkt_free(p);
     }
     return 0;
 }
