@@ -1371,6 +1371,16 @@ static char *
 bridge_init(const struct daemon_ctx *ctx)
 {
     db = ctx->db;
+    if (ctx->dummy_override) {
+        /* As ovs-vswitchd --enable-dummy=override: software devices in
+         * place of the kernel's ("internal" is one already). */
+        int error = netdev_dummy_register_as("tap");
+
+        if (error && error != EEXIST) {
+            return xasprintf("cannot register dummy tap devices (%s)",
+                             vx_strerror(error));
+        }
+    }
     dp = dp_create();
     register_commands();
     daemon_memory_register(memory_report, NULL);

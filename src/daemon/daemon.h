@@ -42,7 +42,9 @@ struct vsdb;
 /* What a module gets at start. */
 struct daemon_ctx {
     const char *rundir;         /* Absolute path of the run directory. */
-    const char *role;           /* --role: "all". */
+    const char *role;           /* --role: "all" or "switch". */
+    bool dummy_override;        /* --enable-dummy=override: software
+                                 * devices instead of kernel ones. */
     struct vsdb *db;            /* The switch configuration database. */
 };
 

@@ -33,6 +33,7 @@ struct options {
                                  * file name). */
     const char *log_file;       /* --log-file=FILE, or NULL for default. */
     const char *role;           /* --role. */
+    bool dummy_override;        /* --enable-dummy=override. */
 };
 
 static void
@@ -52,7 +53,13 @@ Options:\n\
                       (default: RUNDIR/vxstackd.pid)\n\
   --log-file[=FILE]   log to FILE (default when detached or without FILE:\n\
                       RUNDIR/vxstackd.log; otherwise standard error)\n\
-  --role=ROLE         services to run: all (the default)\n\
+  --role=ROLE         services to run: all (the default), or switch\n\
+                      (the virtual switch only)\n\
+  --enable-dummy[=override]\n\
+                      with override, tap, internal and vxlan interfaces\n\
+                      are software \"dummy\" devices (no kernel devices,\n\
+                      no sockets), for tests; netdev-dummy/receive is\n\
+                      always available\n\
   -h, --help          display this help message\n\
   -V, --version       display version information\n\
 \n\
@@ -83,6 +90,7 @@ parse_options(int argc, char *argv[], struct options *opts)
         OPT_PIDFILE,
         OPT_LOG_FILE,
         OPT_ROLE,
+        OPT_ENABLE_DUMMY,
     };
     static const struct option long_options[] = {
         { "rundir", required_argument, NULL, OPT_RUNDIR },
@@ -90,6 +98,7 @@ parse_options(int argc, char *argv[], struct options *opts)
         { "pidfile", optional_argument, NULL, OPT_PIDFILE },
         { "log-file", optional_argument, NULL, OPT_LOG_FILE },
         { "role", required_argument, NULL, OPT_ROLE },
+        { "enable-dummy", optional_argument, NULL, OPT_ENABLE_DUMMY },
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { NULL, 0, NULL, 0 },
@@ -122,11 +131,18 @@ parse_options(int argc, char *argv[], struct options *opts)
             opts->log_file = optarg;
             break;
         case OPT_ROLE:
-            if (strcmp(optarg, "all")) {
-                usage_error("unknown role '%s' (supported roles: all)",
-                            optarg);
+            if (strcmp(optarg, "all") && strcmp(optarg, "switch")) {
+                usage_error("unknown role '%s' (supported roles: all, "
+                            "switch)", optarg);
             }
             opts->role = optarg;
+            break;
+        case OPT_ENABLE_DUMMY:
+            if (optarg && strcmp(optarg, "override")) {
+                usage_error("--enable-dummy takes no value or 'override', "
+                            "not '%s'", optarg);
+            }
+            opts->dummy_override = optarg != NULL;
             break;
         case 'h':
             usage();
@@ -247,6 +263,7 @@ main(int argc, char *argv[])
 
     ctx.rundir = rundir;
     ctx.role = opts.role;
+    ctx.dummy_override = opts.dummy_override;
     ctx.db = db;
     daemon_register_commands(log_file);
     daemon_register_modules();
