@@ -477,7 +477,8 @@ subtable_destroy(struct dpcls *cls, struct dpcls_subtable *st)
 }
 
 /* Searches PORT's subtables for the keys in KEYS_MAP, in order, adding
- * hits to each subtable's count and hit positions to *POS_SUM. */
+ * hits to each subtable's count and, to *POS_SUM, the number of subtables
+ * each key was tried against (its hit position, or all of them). */
 static uint32_t
 port_lookup(struct dpcls_port *port, const struct flow *const keys[],
             uint32_t keys_map, struct dpcls_rule *rules[], uint64_t *pos_sum)
@@ -500,6 +501,8 @@ port_lookup(struct dpcls_port *port, const struct flow *const keys[],
             }
         }
     }
+    /* A key that missed was tried against every subtable. */
+    *pos_sum += (uint64_t) __builtin_popcount(keys_map) * port->n_subtables;
     return found_all;
 }
 

@@ -48,8 +48,10 @@
  * DPCLS_OPTIMIZATION_INTERVAL_MS (OVS: average probes per hit 2.5 -> 1.0 in
  * a VXLAN test).  New subtables go last.  Sorting never changes a lookup's
  * answer, only its cost.  The "masks hit" statistic (dpctl show's `masks:
- * hit:N`) is the sum, over matched keys, of the 1-based position of the
- * subtable that matched; dpcls_lookup() adds it to its caller's counter.
+ * hit:N`) is, as in the kernel datapath, the number of masks tried: for
+ * each key the 1-based position of the subtable that matched, or every
+ * subtable of its partition for a key that missed; dpcls_lookup() adds it
+ * to its caller's counter.
  *
  * Rule lifetime.  A rule starts with one reference, its owner's.  The
  * exact-match cache (emc.h) takes a reference for each entry pointing to
@@ -147,7 +149,8 @@ void dpcls_remove(struct dpcls *cls, struct dpcls_rule *rule);
  * other entries of KEYS are not read).  For each, stores the matching rule
  * in RULES[i], or NULL on a miss.  Returns the map of keys that matched.
  * If MASKS_HIT is nonnull, adds to it, for each matched key, the 1-based
- * position of the subtable that matched in its partition's order.  Never
+ * position of the subtable that matched in its partition's order, and for
+ * each key that missed, the number of subtables of its partition.  Never
  * allocates. */
 uint32_t dpcls_lookup(struct dpcls *, const struct flow *const keys[],
                       uint32_t keys_map, struct dpcls_rule *rules[],
