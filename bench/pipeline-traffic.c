@@ -248,12 +248,15 @@ pt_seed_build(size_t n_conns, struct pt_seed *s)
 }
 
 void
-pt_miss_build(size_t n, struct pt_frames *tap, struct pt_frames *tun)
+pt_miss_build(size_t n, bool one_per_host, struct pt_frames *tap,
+              struct pt_frames *tun)
 {
-    vx_assert(n <= (size_t) 1 << 26);
+    vx_assert(n <= (one_per_host ? PT_UPCALL_MAX : (size_t) 1 << 26));
     for (size_t j = 0; j < n; j++) {
-        /* (address, port) pairs never repeat: 16 ports per address. */
-        uint32_t remote = PT_MISS_NET + 1 + (uint32_t) (j >> 4);
+        /* (address, port) pairs never repeat: 16 ports per address, or
+         * an address per connection. */
+        uint32_t remote = PT_MISS_NET + 1
+                          + (uint32_t) (one_per_host ? j : j >> 4);
         uint16_t port = (uint16_t) (2000 + (j & 15));
         uint16_t udp_src = (uint16_t) (49152 + (j & 0x3fff));
         struct pf_ip_spec out, in;

@@ -24,6 +24,8 @@
  * seed_fw_miss: every frame opens a new connection: from the instance,
  * TCP SYNs and echo requests to ever new remote addresses and ports;
  * over the tunnel, SYNs to port 22 and echo requests from them.
+ * seed_fw_upcall: the same with a remote address per connection, so that
+ * no two frames have the same datapath flow key.
  *
  * Frames from the tunnel carry their tunnel metadata (struct pf_frame's
  * 'tnl'); pt_encap() gives their VXLAN encapsulation for the anchor.
@@ -76,9 +78,18 @@ void pt_l2_build(size_t n_ports, size_t n_macs, struct pt_frames per_port[]);
 /* Fills S (zeroed) with N_CONNS connections of seed_fw. */
 void pt_seed_build(size_t n_conns, struct pt_seed *s);
 
+/* Most connections per side with ONE_PER_HOST (the addresses of
+ * 10.64.0.0/10 but the first and the last). */
+#define PT_UPCALL_MAX (((size_t) 1 << 22) - 2)
+
 /* Fills TAP and TUN (empty sets) with N new connections each, for
- * seed_fw_miss. */
-void pt_miss_build(size_t n, struct pt_frames *tap, struct pt_frames *tun);
+ * seed_fw_miss: 16 per remote address (TCP source ports or ICMP echo ids
+ * 2000 to 2015).  With ONE_PER_HOST, for seed_fw_upcall, every
+ * connection has a remote address of its own (N at most PT_UPCALL_MAX):
+ * an ICMP echo's id is no part of a datapath flow key, so without that
+ * the echoes to one address would share an exact-match flow. */
+void pt_miss_build(size_t n, bool one_per_host, struct pt_frames *tap,
+                   struct pt_frames *tun);
 
 /* Stores in OUT (empty) the VXLAN encapsulations of the frames of IN. */
 void pt_encap(const struct pt_frames *in, struct pt_frames *out);

@@ -18,20 +18,30 @@
  *                               the frames from the instance, half over
  *                               the tunnel.
  *   vxstack_seed_fw_miss_kups   thousands of frames per second when every
- *                               frame opens a new connection.
+ *                               frame opens a new connection (the
+ *                               megaflows cover them: no upcalls).
+ *   vxstack_seed_fw_upcall_kups the same traffic with megaflows disabled
+ *                               (dp_set_megaflows(dp, false): exact-match
+ *                               flows, as OVS's upcall/disable-megaflows),
+ *                               so every datapath pass is an upcall:
+ *                               thousands of UPCALLS per second.
  * with, per scenario, _ns_per_pkt and _cycles_per_pkt (CPU time, in TSC
  * cycles), _wall_mpps/_wall_kups (per wall-clock second), _cpu_pct (the
  * share of the wall-clock time the thread ran: below 100 when other
  * processes took the CPU), _cache_hit_pct (exact-match cache hits per
  * datapath pass), _passes_per_pkt, _upcalls_per_pkt, _runs (every run's
  * rate) and _status (ok, or what went wrong: then no rate is printed).
- * vxstack_cache_hit_pct repeats seed_fw's.
+ * seed_fw_upcall prints _ns_per_upcall and _cycles_per_upcall instead of
+ * the per-packet ones, _frames_kpps (frames per second of CPU time) and
+ * _flow_limit_pct (upcalls that installed no flow because the datapath
+ * held its limit of flows).  vxstack_cache_hit_pct repeats seed_fw's.
  *
  * Every run checks that the frames went where the tables send them: the
  * transmit counters of the output ports grew by exactly the number of
  * frames sent towards them, conntrack holds exactly the connections it
  * should (all TCP ones ESTABLISHED after the setup), and no frame was
- * invalid.  A scenario that fails a check prints its status and no
+ * invalid; in seed_fw_upcall every datapath pass was an upcall.  A
+ * scenario that fails a check prints its status and no
  * rate, and the program exits with status 1.
  *
  * --write-ovs=DIR writes the same traffic for the Open vSwitch anchor
@@ -43,7 +53,8 @@
  * Usage: bench-pipeline [--seconds=S] [--warmup=S] [--runs=N]
  *        [--ports=N] [--macs=N] [--conns=N] [--miss-conns=N]
  *        [--write-ovs=DIR] [SCENARIO...]
- * where SCENARIO is l2_normal, seed_fw or seed_fw_miss (default: all).
+ * where SCENARIO is l2_normal, seed_fw, seed_fw_miss or seed_fw_upcall
+ * (default: all).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -61,6 +72,7 @@
 #include "datapath/netdev-dummy.h"
 #include "datapath/netdev.h"
 #include "flow/ofp-parse.h"
+#include "lib/coverage.h"
 #include "lib/ds.h"
 #include "lib/util.h"
 #include "ofproto/ofproto.h"
@@ -83,8 +95,8 @@ struct bench_opts {
     size_t ports;            /* l2_normal ports. */
     size_t macs;             /* l2_normal MACs. */
     size_t conns;            /* seed_fw connections. */
-    size_t miss_conns;       /* seed_fw_miss connections per run and
-                              * side. */
+    size_t miss_conns;       /* seed_fw_miss and seed_fw_upcall
+                              * connections per run and side. */
     const char *write_dir;   /* --write-ovs directory, or NULL. */
     char **scenarios;        /* Selected scenario prefixes. */
     int n_scenarios;         /* Number of 'scenarios' (0: all). */
@@ -219,7 +231,17 @@ struct bench_run {
     double cpu_seconds;      /* CPU time of this thread. */
     struct dp_stats before;  /* Datapath counters before the run. */
     struct dp_stats after;   /* ... and after. */
+    uint64_t limit_hits;     /* Upcalls that installed no flow because the
+                              * datapath held its limit of flows. */
+    bool per_upcall;         /* The rate counts upcalls, not frames. */
 };
+
+/* Returns the number of upcalls of run R. */
+static uint64_t
+bench_upcalls(const struct bench_run *r)
+{
+    return r->after.n_missed - r->before.n_missed;
+}
 
 /* Pushes batches from the N streams at STREAMS, one batch from each in
  * turn, for SECONDS; without WRAP, stops earlier when every stream has
@@ -235,6 +257,7 @@ bench_run_streams(struct dp *dp, struct bench_stream *streams, size_t n,
         sent0 += streams[i].sent;
     }
     dp_get_stats(dp, &r->before);
+    r->limit_hits = coverage_read("dp_flow_limit_hit");
     t0 = bench_now();
     cpu0 = bench_cpu_now();
     for (;;) {
@@ -253,6 +276,7 @@ bench_run_streams(struct dp *dp, struct bench_stream *streams, size_t n,
     }
     r->cpu_seconds = bench_cpu_now() - cpu0;
     dp_get_stats(dp, &r->after);
+    r->limit_hits = coverage_read("dp_flow_limit_hit") - r->limit_hits;
     for (size_t i = 0; i < n; i++) {
         sent1 += streams[i].sent;
     }
@@ -294,6 +318,7 @@ struct bench_result {
     const char *name;          /* "l2_normal"... */
     bool kilo;                 /* Rate in thousands (kups), not millions
                                 * (mpps). */
+    bool per_upcall;           /* The rate counts upcalls, not frames. */
     struct bench_run *runs;    /* Measured runs. */
     int n_runs;                /* Runs measured so far. */
     char *error;               /* First failed check, or NULL. */
@@ -309,12 +334,14 @@ bench_fail(struct bench_result *res, char *error)
     }
 }
 
-/* Packets per second of CPU time: other processes that take the CPU
- * from the benchmark do not count (their cache pollution does). */
+/* Packets (or upcalls) per second of CPU time: other processes that take
+ * the CPU from the benchmark do not count (their cache pollution does). */
 static double
 bench_rate(const struct bench_run *r)
 {
-    return r->cpu_seconds > 0 ? r->packets / r->cpu_seconds : 0;
+    uint64_t n = r->per_upcall ? bench_upcalls(r) : r->packets;
+
+    return r->cpu_seconds > 0 ? n / r->cpu_seconds : 0;
 }
 
 static int
@@ -333,8 +360,9 @@ bench_report(struct bench_result *res)
     const char *unit = res->kilo ? "kups" : "mpps";
     double scale = res->kilo ? 1e-3 : 1e-6;
     struct ds runs = DS_EMPTY_INITIALIZER;
+    const char *per = res->per_upcall ? "upcall" : "pkt";
     const struct bench_run *m;
-    uint64_t lookups, misses;
+    uint64_t lookups, misses, n;
     double hit_pct;
 
     if (res->error || !res->n_runs) {
@@ -352,18 +380,25 @@ bench_report(struct bench_result *res)
     lookups = (m->after.n_hit - m->before.n_hit)
               + (m->after.n_missed - m->before.n_missed)
               + (m->after.n_lost - m->before.n_lost);
-    misses = m->after.n_missed - m->before.n_missed;
+    misses = bench_upcalls(m);
+    n = res->per_upcall ? misses : m->packets;
     hit_pct = lookups ? 100.0 * (m->after.n_cache_hit
                                  - m->before.n_cache_hit) / lookups : 0;
     printf("vxstack_%s_%s=%.3f\n", res->name, unit, bench_rate(m) * scale);
-    printf("vxstack_%s_ns_per_pkt=%.1f\n", res->name,
-           m->cpu_seconds * 1e9 / m->packets);
+    printf("vxstack_%s_ns_per_%s=%.1f\n", res->name, per,
+           m->cpu_seconds * 1e9 / n);
     if (bench_tsc_hz) {
-        printf("vxstack_%s_cycles_per_pkt=%.0f\n", res->name,
-               m->cpu_seconds * bench_tsc_hz / m->packets);
+        printf("vxstack_%s_cycles_per_%s=%.0f\n", res->name, per,
+               m->cpu_seconds * bench_tsc_hz / n);
     }
     printf("vxstack_%s_wall_%s=%.3f\n", res->name, unit,
-           m->packets / m->seconds * scale);
+           n / m->seconds * scale);
+    if (res->per_upcall) {
+        printf("vxstack_%s_frames_kpps=%.3f\n", res->name,
+               m->packets / m->cpu_seconds * 1e-3);
+        printf("vxstack_%s_flow_limit_pct=%.1f\n", res->name,
+               misses ? 100.0 * m->limit_hits / misses : 0);
+    }
     printf("vxstack_%s_cpu_pct=%.1f\n", res->name,
            100 * m->cpu_seconds / m->seconds);
     printf("vxstack_%s_cache_hit_pct=%.1f\n", res->name, hit_pct);
@@ -386,6 +421,16 @@ bench_result_init(struct bench_result *res, const char *name, bool kilo,
     res->name = name;
     res->kilo = kilo;
     res->runs = xcalloc(runs, sizeof *res->runs);
+}
+
+/* Marks every run of RES as counting upcalls, before they run. */
+static void
+bench_result_per_upcall(struct bench_result *res, int runs)
+{
+    res->per_upcall = true;
+    for (int i = 0; i < runs; i++) {
+        res->runs[i].per_upcall = true;
+    }
 }
 
 static void
@@ -648,9 +693,11 @@ bench_seed_fw(const struct bench_opts *o)
     return hit_pct;
 }
 
-/* seed_fw_miss: every frame a new connection. */
+/* seed_fw_miss: every frame a new connection.  With UPCALL
+ * (seed_fw_upcall), megaflows are disabled, so that every datapath pass of
+ * every frame is an upcall, and the rate counts upcalls. */
 static void
-bench_seed_fw_miss(const struct bench_opts *o)
+bench_seed_fw_miss(const struct bench_opts *o, bool upcall)
 {
     struct pt_frames tap = { NULL, 0, 0 }, tun = { NULL, 0, 0 };
     struct bench_stream streams[2];
@@ -658,24 +705,32 @@ bench_seed_fw_miss(const struct bench_opts *o)
     struct bench_result res;
     struct bench_seed sw;
 
-    bench_result_init(&res, "seed_fw_miss", true, o->runs);
+    bench_result_init(&res, upcall ? "seed_fw_upcall" : "seed_fw_miss",
+                      true, o->runs);
     bench_seed_build(&sw);
+    if (upcall) {
+        bench_result_per_upcall(&res, o->runs);
+        dp_set_megaflows(sw.dp, false);
+    }
     memset(&setup, 0, sizeof setup);
     pt_seed_build(0, &setup);
     bench_seed_phase(&sw, &setup, 0);
-    pt_miss_build(o->miss_conns, &tap, &tun);
+    pt_miss_build(o->miss_conns, upcall, &tap, &tun);
 
-    /* Run 0 warms up.  Every run starts with an empty conntrack and
-     * pushes the frames from the first, until the time is up or both
-     * streams have ended. */
+    /* Run 0 warms up.  Every run starts with an empty conntrack (and, for
+     * upcalls, no datapath flows) and pushes the frames from the first,
+     * until the time is up or both streams have ended. */
     for (int r = -1; r < o->runs && !res.error; r++) {
-        struct bench_run warm;
+        struct bench_run warm = { .per_upcall = upcall };
         struct bench_run *run = r < 0 ? &warm : &res.runs[r];
         uint64_t tap0 = bench_tx(sw.dp, sw.tap);
         uint64_t tun0 = bench_tx(sw.dp, sw.tun);
         struct ct_stats cs0, cs1;
 
         conntrack_flush(sw.ct, NULL);
+        if (upcall) {
+            dp_flows_flush(sw.dp);
+        }
         bench_stream_init(&streams[0], sw.tap, &tap, false);
         bench_stream_init(&streams[1], sw.tun, &tun, true);
         conntrack_get_stats(sw.ct, &cs0);
@@ -694,6 +749,18 @@ bench_seed_fw_miss(const struct bench_opts *o)
                                        run->packets,
                                        cs1.n_created - cs0.n_created,
                                        conntrack_count(sw.ct)));
+        }
+        if (upcall && (run->after.n_hit != run->before.n_hit
+                       || run->after.n_lost != run->before.n_lost
+                       || bench_upcalls(run) < 2 * run->packets)) {
+            bench_fail(&res, xasprintf("%"PRIu64" packets made %"PRIu64
+                                       " upcalls, %"PRIu64" flow hits and %"
+                                       PRIu64" lost: not every pass was an "
+                                       "upcall", run->packets,
+                                       bench_upcalls(run),
+                                       run->after.n_hit - run->before.n_hit,
+                                       run->after.n_lost
+                                       - run->before.n_lost));
         }
     }
     conntrack_flush(sw.ct, NULL);
@@ -768,11 +835,19 @@ bench_write_ovs(const struct bench_opts *o)
     bench_write_pcap(dir, "seed_ul.pcap", &ul);
     pt_frames_destroy(&ul);
 
-    pt_miss_build(o->miss_conns, &tap, &tun);
+    pt_miss_build(o->miss_conns, false, &tap, &tun);
     bench_write_pcap(dir, "miss_tap.pcap", &tap);
     bench_write_pcap(dir, "empty.pcap", &ul);
     pt_encap(&tun, &ul);
     bench_write_pcap(dir, "miss_ul.pcap", &ul);
+    pt_frames_destroy(&tap);
+    pt_frames_destroy(&tun);
+    pt_frames_destroy(&ul);
+
+    pt_miss_build(o->miss_conns, true, &tap, &tun);
+    bench_write_pcap(dir, "upcall_tap.pcap", &tap);
+    pt_encap(&tun, &ul);
+    bench_write_pcap(dir, "upcall_ul.pcap", &ul);
 
     path = xasprintf("%s/params", dir);
     f = fopen(path, "w");
@@ -862,7 +937,7 @@ bench_parse_args(int argc, char *argv[], struct bench_opts *o)
             o->macs = (size_t) v;
         } else if (bench_opt(a, "--conns=", 65536, &v)) {
             o->conns = (size_t) v;
-        } else if (bench_opt(a, "--miss-conns=", 1 << 26, &v)) {
+        } else if (bench_opt(a, "--miss-conns=", PT_UPCALL_MAX, &v)) {
             o->miss_conns = (size_t) v;
         } else if (str_has_prefix(a, "--write-ovs=")) {
             o->write_dir = a + strlen("--write-ovs=");
@@ -902,7 +977,10 @@ main(int argc, char *argv[])
         hit_pct = bench_seed_fw(&o);
     }
     if (bench_selected(&o, "seed_fw_miss")) {
-        bench_seed_fw_miss(&o);
+        bench_seed_fw_miss(&o, false);
+    }
+    if (bench_selected(&o, "seed_fw_upcall")) {
+        bench_seed_fw_miss(&o, true);
     }
     if (hit_pct >= 0 && !bench_failed) {
         printf("vxstack_cache_hit_pct=%.1f\n", hit_pct);
