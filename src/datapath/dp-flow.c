@@ -11,6 +11,11 @@
  * cache), every DP_PUSH_INTERVAL_MS, before anything reads those
  * statistics (the ofproto stats hook), and before a flow goes away.
  *
+ * Idle flows.  Every DP_PUSH_INTERVAL_MS, dp_flows_sweep() deletes the
+ * flows no packet has hit for DP_MAX_IDLE_MS (10 s, OVS's max-idle) and
+ * pushes the others' statistics, so the table does not fill up with flows
+ * of traffic long gone.
+ *
  * Revalidation.  Whenever ofproto_seq() changes (a flow-mod, port change,
  * MAC-learning change, learned flow, expiry), every megaflow is translated
  * again from its masked key, without side effects.  It stays only if the
@@ -42,6 +47,7 @@ VLOG_DEFINE_THIS_MODULE(dp_flow);
 COVERAGE_DEFINE(dp_flow_install);
 COVERAGE_DEFINE(dp_flow_limit_hit);
 COVERAGE_DEFINE(dp_flow_del);
+COVERAGE_DEFINE(dp_flow_idle);
 COVERAGE_DEFINE(dp_revalidate);
 COVERAGE_DEFINE(dp_revalidate_kept);
 COVERAGE_DEFINE(dp_revalidate_del_actions);
@@ -63,6 +69,7 @@ dp_flows_init(struct dp *dp)
     dpcls_init(&dp->cls);
     emc_init(&dp->emc, EMC_DEFAULT_SHIFT, dp_flow_free);
     dp->max_flows = DP_MAX_FLOWS;
+    dp->max_idle = DP_MAX_IDLE_MS;
     dp->flows_seq = ofproto_seq();
     dp->next_push = time_msec() + DP_PUSH_INTERVAL_MS;
     dp->caching = true;
@@ -144,6 +151,7 @@ dp_flow_install(struct dp *dp, const struct flow *key,
     f->recirc_ids = recirc_ids;
     f->n_recirc_ids = n_recirc_ids;
     f->seq = dp->next_flow_seq++;
+    f->created = time_msec();
     dpcls_insert(&dp->cls, &f->cr, key, mask);
     hmap_insert(&dp->flows, &f->node, uuid_hash(&f->ufid));
     return f;
@@ -186,6 +194,30 @@ dp_flow_del(struct dp *dp, struct dp_flow *f)
     if (dpcls_rule_unref(&f->cr)) {
         dp_flow_free(&f->cr);
     }
+}
+
+void
+dp_flows_sweep(struct dp *dp, long long int now)
+{
+    struct dp_flow *f, *next;
+
+    HMAP_FOR_EACH_SAFE (f, next, node, &dp->flows) {
+        long long int last = MAX(f->stats.used, f->created);
+
+        if (now - last >= dp->max_idle) {
+            COVERAGE_INC(dp_flow_idle);
+            dp_flow_del(dp, f);
+        } else {
+            dp_flow_push_stats(f);
+        }
+    }
+    dp->next_push = now + DP_PUSH_INTERVAL_MS;
+}
+
+void
+dp_set_max_idle(struct dp *dp, long long int max_idle_ms)
+{
+    dp->max_idle = max_idle_ms;
 }
 
 void

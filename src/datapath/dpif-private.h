@@ -59,6 +59,8 @@ struct dp_flow {
     uint64_t pushed_bytes;     /* OpenFlow rules through 'xcache'. */
     uint64_t seq;              /* Installation order (dumps go oldest
                                 * first). */
+    long long int created;     /* Installation time (msec), the idle
+                                * clock's start for a flow never hit. */
     struct flow_batch *batch;  /* The packet path's batch for this flow
                                 * while it groups one input batch's
                                 * packets, otherwise NULL. */
@@ -86,6 +88,8 @@ struct dp {
     struct emc emc;            /* Exact-match cache in front of 'cls'. */
     size_t max_flows;          /* Flow limit (DP_MAX_FLOWS by default). */
     uint64_t next_flow_seq;    /* 'seq' of the next flow installed. */
+    long long int max_idle;    /* Idle time (msec) after which a flow is
+                                * deleted. */
     uint64_t flows_seq;        /* ofproto_seq() the flows were last
                                 * revalidated against. */
     long long int next_push;   /* When to push flow stats next. */
@@ -101,8 +105,13 @@ struct dp {
 };
 
 /* Interval between periodic pushes of flow statistics to the OpenFlow
- * rules (Open vSwitch's revalidators run every 500 ms). */
+ * rules and sweeps for idle flows (Open vSwitch's revalidators run every
+ * 500 ms). */
 #define DP_PUSH_INTERVAL_MS 500
+
+/* A datapath flow unused for this long is deleted (Open vSwitch's
+ * other_config:max-idle default). */
+#define DP_MAX_IDLE_MS 10000
 
 /* dp-flow.c. */
 void dp_flows_init(struct dp *);
@@ -115,6 +124,7 @@ struct dp_flow *dp_flow_install(struct dp *, const struct flow *key,
 void dp_megaflow_mask(const struct dp *, struct flow_wildcards *,
                       const struct flow *key);
 void dp_flows_revalidate(struct dp *);
+void dp_flows_sweep(struct dp *, long long int now);
 void dp_flow_check_hit(struct dp *, const struct flow *key,
                        const struct dp_flow *);
 

@@ -686,7 +686,7 @@ dp_run(struct dp *dp)
         }
     }
     if (now >= dp->next_push) {
-        dp_flows_push_stats(dp);
+        dp_flows_sweep(dp, now);
     }
     if (now >= dp->next_ct_run) {
         conntrack_run(dp->ct, now);

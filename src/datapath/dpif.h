@@ -151,6 +151,10 @@ void dp_set_emc_insert_inv_prob(struct dp *, uint32_t inv_prob);
  * limit, packets are translated but no flow is installed. */
 void dp_set_max_flows(struct dp *, size_t max_flows);
 
+/* Sets how long (msec) a datapath flow may go unused before it is deleted
+ * (default 10000, as OVS's other_config:max-idle). */
+void dp_set_max_idle(struct dp *, long long int max_idle_ms);
+
 /* Appends `ovs-dpctl show` output. */
 void dp_format_show(const struct dp *, struct ds *);
 

@@ -3,8 +3,8 @@
 # packets of a ping and its reply over VXLAN go from upcalls to cached
 # flows: `dpctl show` counters, `dpctl dump-flows` lines (the kernel
 # datapath's format, as the seed's `ovs-dpctl show` is), `dpif/show`,
-# `dpctl del-flows`, upcall/disable-megaflows, and the OpenFlow rule
-# counters, which the cached packets still reach.
+# `dpctl del-flows`, idle expiry, upcall/disable-megaflows, and the
+# OpenFlow rule counters, which the cached packets still reach.
 . "$(dirname "$0")/common.bash"
 . "$(dirname "$0")/seed.bash"
 
@@ -69,9 +69,14 @@ out=$("$VXSTACK" dpctl del-flows no-such-dp 2>&1) && fail "bad datapath accepted
     || fail "not an exact-match flow: $("$VXSTACK" dpctl dump-flows | head -1)"
 [ "$("$VXSTACK" appctl upcall/enable-megaflows)" = "megaflows enabled" ] || fail "enable-megaflows"
 
+# Flows unused for 10 s go (as OVS's max-idle).
+"$VXSTACK" appctl time/warp 11000 >/dev/null || fail "time/warp"
+[ -z "$("$VXSTACK" dpctl dump-flows)" ] || fail "idle flows stayed: $("$VXSTACK" dpctl dump-flows)"
+"$VXSTACK" appctl netdev-dummy/receive tap648437e1-0d "$request" || fail "receive"
+
 "$VXSTACK" dpctl del-flows || fail "del-flows"
 [ -z "$("$VXSTACK" dpctl dump-flows)" ] || fail "flows left after del-flows"
 "$VXSTACK" appctl netdev-dummy/receive tap648437e1-0d "$request" || fail "receive"
-[ "$("$VXSTACK" dpctl show | sed -n 2p)" = "  lookups: hit:7 missed:9 lost:0" ] \
+[ "$("$VXSTACK" dpctl show | sed -n 2p)" = "  lookups: hit:7 missed:11 lost:0" ] \
     || fail "after del-flows: $("$VXSTACK" dpctl show | sed -n 2p)"
 exit 0
