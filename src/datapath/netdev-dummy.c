@@ -201,41 +201,32 @@ dummy_max_frame(const struct netdev_dummy *dev, const struct pkt *p)
     return max;
 }
 
-/* Sends packet P on DEV: counts it, queues a copy and returns the
- * observers to call in OBS (their number is returned in *N_OBS).  Returns
- * 0 or EMSGSIZE. */
+/* Sends packet P on DEV, whose mutex is held: counts it and queues a
+ * copy.  Returns 0, or EMSGSIZE for a frame that does not fit. */
 static int
-dummy_send_one(struct netdev_dummy *dev, const struct pkt *p,
-               struct netdev_dummy_observer *obs, size_t *n_obs)
+dummy_send_one(struct netdev_dummy *dev, const struct pkt *p)
 {
     size_t size = pkt_size(p);
-    int error = 0;
 
-    dummy_lock(dev);
     if (size < ETH_HEADER_LEN || size > dummy_max_frame(dev, p)) {
         dev->up.stats.tx_dropped++;
         COVERAGE_INC(netdev_dummy_tx_too_big);
-        error = EMSGSIZE;
-        *n_obs = 0;
-    } else {
-        dev->up.stats.tx_packets++;
-        dev->up.stats.tx_bytes += size;
-        if (dev->tx_len) {
-            if (dev->tx_count == dev->tx_len) {
-                /* Keep the most recent packets. */
-                COVERAGE_INC(netdev_dummy_txq_overflow);
-                pkt_free(dev->tx[dev->tx_head]);
-                dev->tx_head = (dev->tx_head + 1) % dev->tx_len;
-                dev->tx_count--;
-            }
-            dev->tx[(dev->tx_head + dev->tx_count++) % dev->tx_len] =
-                pkt_clone(p);
-        }
-        memcpy(obs, dev->observers, dev->n_observers * sizeof *obs);
-        *n_obs = dev->n_observers;
+        return EMSGSIZE;
     }
-    dummy_unlock(dev);
-    return error;
+    dev->up.stats.tx_packets++;
+    dev->up.stats.tx_bytes += size;
+    if (dev->tx_len) {
+        if (dev->tx_count == dev->tx_len) {
+            /* Keep the most recent packets. */
+            COVERAGE_INC(netdev_dummy_txq_overflow);
+            pkt_free(dev->tx[dev->tx_head]);
+            dev->tx_head = (dev->tx_head + 1) % dev->tx_len;
+            dev->tx_count--;
+        }
+        dev->tx[(dev->tx_head + dev->tx_count++) % dev->tx_len] =
+            pkt_clone(p);
+    }
+    return 0;
 }
 
 static int
@@ -243,19 +234,29 @@ netdev_dummy_send(struct netdev *netdev, int qid, struct pkt_batch *batch,
                   bool may_steal)
 {
     struct netdev_dummy *dev = netdev_dummy_cast(netdev);
+    struct netdev_dummy_observer obs[NETDEV_DUMMY_MAX_OBSERVERS];
+    bool sent[PKT_BATCH_SIZE];
+    size_t n_obs;
     int error = 0;
 
-    /* A dummy device has one transmit queue for any QID. */
+    /* A dummy device has one transmit queue for any QID.  One lock for
+     * the batch; the observers are called after it, without it. */
     (void) qid;
+    dummy_lock(dev);
     for (size_t i = 0; i < batch->count; i++) {
-        struct netdev_dummy_observer obs[NETDEV_DUMMY_MAX_OBSERVERS];
-        size_t n_obs;
-        int e = dummy_send_one(dev, batch->pkts[i], obs, &n_obs);
+        int e = dummy_send_one(dev, batch->pkts[i]);
 
+        sent[i] = !e;
         if (e && !error) {
             error = e;
         }
-        for (size_t j = 0; j < n_obs; j++) {
+    }
+    n_obs = dev->n_observers;
+    memcpy(obs, dev->observers, n_obs * sizeof *obs);
+    dummy_unlock(dev);
+
+    for (size_t i = 0; i < batch->count && n_obs; i++) {
+        for (size_t j = 0; sent[i] && j < n_obs; j++) {
             obs[j].cb(netdev, batch->pkts[i], obs[j].aux);
         }
     }
