@@ -1,7 +1,6 @@
-/* cli-switch.c: the switch verbs of vxstack (vsctl, ofctl, dpctl, appctl,
- * capture), each mapped onto one control request.  See cli.h. */
+/* cli-switch.c: the switch verbs of vxstack (vsctl, ofctl, dpctl,
+ * appctl), each mapped onto one control request.  See cli.h. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -302,100 +301,4 @@ cli_appctl(const struct cli_ctx *ctx, int argc, char *argv[])
         return 0;
     }
     return cli_call(ctx, argc - 1, (const char **) argv + 1);
-}
-
-/* capture. */
-
-/* Returns the value of option OPT ("-i") at ARGV[*I]: attached ("-ieth0")
- * or the next argument. */
-static const char *
-short_option_value(int argc, char *argv[], int *i, const char *opt)
-{
-    const char *arg = argv[*i];
-
-    if (arg[2]) {
-        return arg + 2;
-    }
-    if (*i + 1 >= argc) {
-        cli_usage_error("capture: option '%s' requires an argument", opt);
-    }
-    return argv[++*i];
-}
-
-int
-cli_capture(const struct cli_ctx *ctx, int argc, char *argv[])
-{
-    const char *port = NULL, *file = NULL, *count = NULL;
-    const char *request[5];
-    int n_request = 0;
-    int fd, status;
-
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i];
-
-        if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-            printf("usage: vxstack capture -i PORT [-w FILE|-] "
-                   "[-c COUNT]\n"
-                   "Writes the packets seen on PORT as a pcap file (to "
-                   "standard output with -w -),\n"
-                   "stopping after COUNT packets or when interrupted.\n");
-            return 0;
-        } else if (str_has_prefix(arg, "-i")) {
-            port = short_option_value(argc, argv, &i, "-i");
-        } else if (str_has_prefix(arg, "-w")) {
-            file = short_option_value(argc, argv, &i, "-w");
-        } else if (str_has_prefix(arg, "-c")) {
-            uint64_t n;
-
-            count = short_option_value(argc, argv, &i, "-c");
-            if (!str_to_uint64(count, 10, UINT32_MAX, &n) || !n) {
-                cli_usage_error("capture: invalid packet count '%s'",
-                                count);
-            }
-        } else if (arg[0] == '-') {
-            cli_usage_error("capture: unrecognized option '%s'", arg);
-        } else {
-            cli_usage_error("capture: unexpected argument '%s' (filter "
-                            "expressions are not supported)", arg);
-        }
-    }
-    if (!port) {
-        cli_usage_error("capture: missing -i PORT");
-    }
-    if (!file || !strcmp(file, "-")) {
-        if (isatty(STDOUT_FILENO)) {
-            cli_usage_error("capture: refusing to write a binary pcap "
-                            "stream to a terminal; use -w FILE or "
-                            "redirect the output");
-        }
-        file = NULL;
-        fd = STDOUT_FILENO;
-    } else {
-        fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-        if (fd < 0) {
-            fprintf(stderr, "vxstack: %s: cannot create file (%s)\n", file,
-                    strerror(errno));
-            return 1;
-        }
-    }
-
-    request[n_request++] = "capture";
-    request[n_request++] = "-i";
-    request[n_request++] = port;
-    if (count) {
-        request[n_request++] = "-c";
-        request[n_request++] = count;
-    }
-    status = cli_call_stream(ctx, n_request, request, fd);
-    if (file) {
-        if (close(fd) < 0 && !status) {
-            fprintf(stderr, "vxstack: %s: write failed (%s)\n", file,
-                    strerror(errno));
-            status = 1;
-        }
-        if (status) {
-            unlink(file);
-        }
-    }
-    return status;
 }

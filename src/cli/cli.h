@@ -10,8 +10,9 @@
  *   vxstack dpctl [OPTS] CMD ARGS...         -> "dpctl/CMD" OPTS... ARGS...
  *   vxstack appctl CMD ARGS...               -> CMD ARGS...
  *   vxstack capture -i PORT [-w FILE|-] [-c N]
- *                                            -> "capture" -i PORT [-c N],
- *                                               a stream written to FILE
+ *                                            -> "capture" -i PORT [-c N]
+ *                                               [--text], a capture
+ *                                               stream (cli-capture.c)
  *
  * A successful reply's body goes to standard output; an error reply is
  * printed as "vxstack: MESSAGE" on standard error and the program exits
@@ -42,6 +43,10 @@ int cli_call(const struct cli_ctx *, int argc, const char *argv[]);
 int cli_call_stream(const struct cli_ctx *, int argc, const char *argv[],
                     int out_fd);
 
+/* Prints why the daemon at CTX could not be reached (ERROR is what
+ * ctl_client_request() returned) and returns 1. */
+int cli_connection_error(const struct cli_ctx *ctx, int error);
+
 /* Prints "vxstack: MESSAGE" and a hint to use --help, and exits 2. */
 void cli_usage_error(const char *format, ...) PRINTF_FORMAT(1, 2) NO_RETURN;
 
@@ -51,6 +56,8 @@ int cli_vsctl(const struct cli_ctx *, int argc, char *argv[]);
 int cli_ofctl(const struct cli_ctx *, int argc, char *argv[]);
 int cli_dpctl(const struct cli_ctx *, int argc, char *argv[]);
 int cli_appctl(const struct cli_ctx *, int argc, char *argv[]);
+
+/* The capture verb (cli-capture.c). */
 int cli_capture(const struct cli_ctx *, int argc, char *argv[]);
 
 #endif /* VX_CLI_CLI_H */

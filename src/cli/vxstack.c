@@ -26,9 +26,8 @@ cli_usage_error(const char *format, ...)
     exit(2);
 }
 
-/* Prints why the daemon could not be reached and returns 1. */
-static int
-connection_error(const struct cli_ctx *ctx, int error)
+int
+cli_connection_error(const struct cli_ctx *ctx, int error)
 {
     if (error == EPROTO) {
         fprintf(stderr, "vxstack: %s: malformed reply from vxstackd\n",
@@ -52,7 +51,7 @@ cli_call_stream(const struct cli_ctx *ctx, int argc, const char *argv[],
 
     if (error) {
         ds_destroy(&reply);
-        return connection_error(ctx, error);
+        return cli_connection_error(ctx, error);
     }
     if (!status) {
         fwrite(reply.string ? reply.string : "", 1, reply.length, stdout);
@@ -100,7 +99,8 @@ Switch commands (sent to the vxstackd of the run directory):\n\
   appctl CMD [ARG...]   any control command, as ovs-appctl\n\
                         (`vxstack appctl list-commands`)\n\
   capture -i PORT [-w FILE|-] [-c COUNT]\n\
-                        write packets seen on PORT as a pcap file\n\
+                        the packets seen on PORT, one line each, or as a\n\
+                        pcap file with -w (`-w - | tcpdump -r -`)\n\
 \n\
 Options:\n\
   --rundir DIR          talk to the vxstackd whose run directory is DIR\n\

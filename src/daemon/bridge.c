@@ -1,8 +1,8 @@
 /* bridge.c: the switch module of vxstackd, which keeps the datapath and
  * the OpenFlow bridges in step with the configuration database (Open
  * vSwitch's vswitchd/bridge.c), and serves the commands that need both
- * layers: dpctl/show, dpif/show, ofctl/dump-ports, netdev-dummy/receive,
- * capture and the conntrack commands.
+ * layers: dpctl/show, dpif/show, ofctl/dump-ports, netdev-dummy/receive
+ * and the conntrack commands (capture has its own file, capture.c).
  *
  * Reconfiguration runs after every committed vsctl transaction.  It
  * creates and destroys bridges, and adds, reconfigures and removes ports:
@@ -23,18 +23,17 @@
 #include <unistd.h>
 
 #include "conntrack/conntrack.h"
+#include "daemon/capture.h"
 #include "daemon/daemon.h"
 #include "daemon/vsdb.h"
 #include "datapath/dpif.h"
 #include "datapath/netdev-dummy.h"
 #include "datapath/netdev-provider.h"
 #include "datapath/netdev.h"
-#include "datapath/pcap.h"
 #include "flow/odp.h"
 #include "lib/coverage.h"
 #include "lib/ctl.h"
 #include "lib/ds.h"
-#include "lib/list.h"
 #include "lib/poll-loop.h"
 #include "lib/timeval.h"
 #include "lib/util.h"
@@ -52,16 +51,6 @@ COVERAGE_DEFINE(bridge_port_error);
 
 static struct dp *dp;
 static struct vsdb *db;
-
-/* A running packet capture (vxstack capture). */
-struct capture {
-    struct ovs_list node;           /* In 'captures'. */
-    struct netdev *netdev;          /* Captured device (referenced). */
-    struct netdev_capture *cap;     /* The capture hook. */
-    struct pcap_writer *writer;     /* Writing to the client's socket. */
-};
-
-static struct ovs_list captures = OVS_LIST_INITIALIZER(&captures);
 
 struct dp *
 bridge_datapath(void)
@@ -934,100 +923,6 @@ cmd_dummy_receive(struct ctl_conn *conn, int argc, const char *argv[],
     ctl_reply(conn, "");
 }
 
-static void
-cmd_capture(struct ctl_conn *conn, int argc, const char *argv[], void *aux)
-{
-    const char *port = NULL;
-    uint64_t count = 0;
-    struct capture *c;
-    struct netdev *netdev;
-    uint32_t port_no;
-    int fd, error;
-
-    (void) aux;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-i") && i + 1 < argc) {
-            port = argv[++i];
-        } else if (!strcmp(argv[i], "-c") && i + 1 < argc) {
-            if (!str_to_uint64(argv[++i], 10, UINT64_MAX, &count)
-                || !count) {
-                char *msg = xasprintf("%s: invalid packet count", argv[i]);
-
-                ctl_reply_error(conn, msg);
-                free(msg);
-                return;
-            }
-        } else if (!strcmp(argv[i], "-w") && i + 1 < argc) {
-            i++;    /* The client writes the file. */
-        } else {
-            char *msg = xasprintf("%s: unknown capture option", argv[i]);
-
-            ctl_reply_error(conn, msg);
-            free(msg);
-            return;
-        }
-    }
-    if (!port) {
-        ctl_reply_error(conn, "capture needs -i PORT");
-        return;
-    }
-    port_no = dp_port_by_name(dp, port);
-    if (port_no == ODPP_NONE) {
-        char *msg = xasprintf("%s: no such datapath port (patch ports have "
-                              "no device to capture on)", port);
-
-        ctl_reply_error(conn, msg);
-        free(msg);
-        return;
-    }
-    netdev = netdev_ref(dp_port_netdev(dp, port_no));
-    c = xzalloc(sizeof *c);
-    c->netdev = netdev;
-    fd = ctl_reply_stream(conn);
-    error = pcap_writer_fdopen(fd, &c->writer);
-    if (error) {
-        VLOG_WARN("capture on %s: %s", port, vx_strerror(error));
-        close(fd);
-        netdev_close(netdev);
-        free(c);
-        return;
-    }
-    pcap_writer_flush(c->writer);
-    c->cap = netdev_capture_add(netdev, c->writer, NETDEV_CAPTURE_BOTH,
-                                count);
-    ovs_list_push_back(&captures, &c->node);
-}
-
-static void
-captures_run(void)
-{
-    struct capture *c, *next;
-
-    LIST_FOR_EACH_SAFE (c, next, node, &captures) {
-        if (netdev_capture_is_done(c->cap) || netdev_capture_error(c->cap)) {
-            ovs_list_remove(&c->node);
-            netdev_capture_remove(c->cap);
-            pcap_writer_close(c->writer);
-            netdev_close(c->netdev);
-            free(c);
-        }
-    }
-}
-
-static void
-captures_destroy(void)
-{
-    struct capture *c, *next;
-
-    LIST_FOR_EACH_SAFE (c, next, node, &captures) {
-        ovs_list_remove(&c->node);
-        netdev_capture_remove(c->cap);
-        pcap_writer_close(c->writer);
-        netdev_close(c->netdev);
-        free(c);
-    }
-}
-
 /* Parses an optional "zone=N" argument of the conntrack commands. */
 static char *
 parse_zone_arg(int argc, const char *argv[], int first, uint16_t *zone,
@@ -1317,8 +1212,6 @@ register_commands(void)
                          cmd_dump_ports, NULL);
     ctl_command_register("netdev-dummy/receive", "NAME PACKET|FLOW...", 2,
                          1000, cmd_dummy_receive, NULL);
-    ctl_command_register("capture", "-i PORT [-c N]", 2, 6, cmd_capture,
-                         NULL);
     ctl_command_register("dpctl/dump-conntrack", "[-m] [-s] [zone=N]", 0, 4,
                          cmd_dump_conntrack, NULL);
     ctl_command_register("dpctl/flush-conntrack", "[zone=N]", 0, 2,
@@ -1383,6 +1276,7 @@ bridge_init(const struct daemon_ctx *ctx)
     }
     dp = dp_create();
     register_commands();
+    capture_register_commands();
     daemon_memory_register(memory_report, NULL);
     vsdb_add_observer(db, bridge_reconfigure, NULL);
     bridge_reconfigure(db, NULL);
@@ -1416,7 +1310,7 @@ bridge_run(void)
     }
     ofproto_for_each(run_one, &aux);
     next_ofproto_wake = aux.next;
-    captures_run();
+    capture_run();
 }
 
 static void
@@ -1426,9 +1320,7 @@ bridge_wait(void)
     if (next_ofproto_wake != LLONG_MAX) {
         poll_timer_wait_until(next_ofproto_wake);
     }
-    if (!ovs_list_is_empty(&captures)) {
-        poll_timer_wait(100);
-    }
+    capture_wait();
 }
 
 static void
@@ -1441,7 +1333,7 @@ destroy_one(struct ofproto *ofproto, void *aux)
 static void
 bridge_fini(void)
 {
-    captures_destroy();
+    capture_destroy_all("vxstackd is exiting");
     vsdb_remove_observer(db, bridge_reconfigure, NULL);
     ofproto_for_each(destroy_one, NULL);
     dp_destroy(dp);

@@ -22,9 +22,11 @@ COVERAGE_DEFINE(pcap_read_error);
 
 struct pcap_writer {
     pthread_mutex_t mutex;   /* Serialises records from several threads. */
-    FILE *stream;            /* Output. */
+    FILE *stream;            /* Output, or NULL for a function writer. */
     bool own;                /* Close 'stream' in pcap_writer_close(). */
     int error;               /* First error met, or 0. */
+    pcap_record_func *func;  /* Function writer's record function. */
+    void *aux;               /* Its argument. */
 };
 
 struct pcap_reader {
@@ -119,18 +121,11 @@ writer_put(struct pcap_writer *w, const void *data, size_t n)
     }
 }
 
-int
-pcap_writer_stream(FILE *stream, bool own, struct pcap_writer **writerp)
+void
+pcap_file_header(uint8_t hdr[PCAP_FILE_HEADER_LEN])
 {
-    struct pcap_writer *w = xzalloc(sizeof *w);
-    uint8_t hdr[PCAP_FILE_HEADER_LEN];
     uint32_t u32;
     uint16_t u16;
-    int error;
-
-    pthread_mutex_init(&w->mutex, NULL);
-    w->stream = stream;
-    w->own = own;
 
     u32 = PCAP_MAGIC_USEC;
     memcpy(hdr, &u32, 4);
@@ -143,6 +138,38 @@ pcap_writer_stream(FILE *stream, bool own, struct pcap_writer **writerp)
     memcpy(hdr + 16, &u32, 4);
     u32 = PCAP_LINKTYPE_ETHERNET;
     memcpy(hdr + 20, &u32, 4);
+}
+
+size_t
+pcap_record_header(uint8_t hdr[PCAP_RECORD_HEADER_LEN], size_t size,
+                   long long int usec)
+{
+    size_t incl = size > PCAP_SNAPLEN ? PCAP_SNAPLEN : size;
+    uint32_t rec[4];
+
+    if (usec < 0) {
+        usec = 0;
+    }
+    rec[0] = (uint32_t) (usec / 1000000);
+    rec[1] = (uint32_t) (usec % 1000000);
+    rec[2] = (uint32_t) incl;
+    rec[3] = size > UINT32_MAX ? UINT32_MAX : (uint32_t) size;
+    memcpy(hdr, rec, sizeof rec);
+    return incl;
+}
+
+int
+pcap_writer_stream(FILE *stream, bool own, struct pcap_writer **writerp)
+{
+    struct pcap_writer *w = xzalloc(sizeof *w);
+    uint8_t hdr[PCAP_FILE_HEADER_LEN];
+    int error;
+
+    pthread_mutex_init(&w->mutex, NULL);
+    w->stream = stream;
+    w->own = own;
+
+    pcap_file_header(hdr);
     errno = 0;
     writer_put(w, hdr, sizeof hdr);
     error = w->error;
@@ -153,6 +180,17 @@ pcap_writer_stream(FILE *stream, bool own, struct pcap_writer **writerp)
     }
     *writerp = w;
     return 0;
+}
+
+struct pcap_writer *
+pcap_writer_func(pcap_record_func *func, void *aux)
+{
+    struct pcap_writer *w = xzalloc(sizeof *w);
+
+    pthread_mutex_init(&w->mutex, NULL);
+    w->func = func;
+    w->aux = aux;
+    return w;
 }
 
 int
@@ -191,35 +229,43 @@ pcap_now_usec(void)
     return (long long int) ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-int
-pcap_write(struct pcap_writer *w, const void *data, size_t size,
-           long long int usec)
+/* Writes the SIZE-byte frame at DATA (packet P's, if nonnull) with
+ * timestamp USEC to W. */
+static int
+write_frame(struct pcap_writer *w, const void *data, size_t size,
+            const struct pkt *p, long long int usec)
 {
-    uint32_t rec[4];
-    size_t incl = size > PCAP_SNAPLEN ? PCAP_SNAPLEN : size;
+    uint8_t rec[PCAP_RECORD_HEADER_LEN];
+    size_t incl;
     int error;
 
-    if (usec < 0) {
-        usec = 0;
-    }
-    rec[0] = (uint32_t) (usec / 1000000);
-    rec[1] = (uint32_t) (usec % 1000000);
-    rec[2] = (uint32_t) incl;
-    rec[3] = size > UINT32_MAX ? UINT32_MAX : (uint32_t) size;
-
     pthread_mutex_lock(&w->mutex);
-    errno = 0;
-    writer_put(w, rec, sizeof rec);
-    writer_put(w, data, incl);
+    if (w->func) {
+        if (!w->error) {
+            w->error = w->func(w->aux, data, size, p, usec);
+        }
+    } else {
+        incl = pcap_record_header(rec, size, usec);
+        errno = 0;
+        writer_put(w, rec, sizeof rec);
+        writer_put(w, data, incl);
+    }
     error = w->error;
     pthread_mutex_unlock(&w->mutex);
     return error;
 }
 
 int
+pcap_write(struct pcap_writer *w, const void *data, size_t size,
+           long long int usec)
+{
+    return write_frame(w, data, size, NULL, usec);
+}
+
+int
 pcap_write_pkt(struct pcap_writer *w, const struct pkt *p)
 {
-    return pcap_write(w, pkt_data(p), pkt_size(p), pcap_now_usec());
+    return write_frame(w, pkt_data(p), pkt_size(p), p, pcap_now_usec());
 }
 
 int
@@ -229,7 +275,7 @@ pcap_writer_flush(struct pcap_writer *w)
 
     pthread_mutex_lock(&w->mutex);
     errno = 0;
-    if (!w->error && fflush(w->stream)) {
+    if (!w->error && w->stream && fflush(w->stream)) {
         w->error = errno ? errno : EIO;
         COVERAGE_INC(pcap_write_error);
     }

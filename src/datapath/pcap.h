@@ -81,6 +81,32 @@ int pcap_writer_fdopen(int fd, struct pcap_writer **writerp);
  * pcap_writer_close() only if OWN is true. */
 int pcap_writer_stream(FILE *stream, bool own, struct pcap_writer **writerp);
 
+/* A function writer's record function: called by pcap_write() and
+ * pcap_write_pkt() with the writer's AUX, in place of writing a record,
+ * for the SIZE-byte frame at DATA captured at USEC (microseconds since
+ * the epoch).  P is the packet that holds the frame, with its metadata
+ * (tunnel...), or NULL when the frame came from pcap_write().  Calls are
+ * serialised by the writer.  Returns 0 or a positive errno, which the
+ * writer keeps as its error (no further calls are made). */
+typedef int pcap_record_func(void *aux, const void *data, size_t size,
+                             const struct pkt *p, long long int usec);
+
+/* Creates a writer that hands each frame to FUNC with AUX instead of
+ * writing a file, for a capture that formats packets in its own way or
+ * sends them elsewhere (`vxstack capture`).  It writes no file header
+ * (see pcap_file_header()); flushing it does nothing.  Never fails. */
+struct pcap_writer *pcap_writer_func(pcap_record_func *func, void *aux);
+
+/* Stores in HDR the file header that a writer writes first. */
+void pcap_file_header(uint8_t hdr[PCAP_FILE_HEADER_LEN]);
+
+/* Stores in HDR the record header of a SIZE-byte frame captured at USEC
+ * (microseconds since the epoch).  Returns the number of bytes of the
+ * frame that the record holds (SIZE cut to PCAP_SNAPLEN), which follow
+ * the header. */
+size_t pcap_record_header(uint8_t hdr[PCAP_RECORD_HEADER_LEN], size_t size,
+                          long long int usec);
+
 /* Appends the SIZE-byte frame at DATA with timestamp USEC (microseconds
  * since the epoch).  Frames over PCAP_SNAPLEN are truncated.  Returns 0
  * or a positive errno (the writer keeps failing after a write error). */

@@ -586,8 +586,8 @@ send_all(int fd, const char *data, size_t n)
 
 
 int
-ctl_client_call(const char *path, int argc, const char *argv[], int out_fd,
-                int *status, struct ds *reply)
+ctl_client_request(const char *path, int argc, const char *argv[],
+                   int *status, struct ds *reply, int *stream_fdp)
 {
     struct sockaddr_un sun;
     struct ds req = DS_EMPTY_INITIALIZER;
@@ -596,6 +596,7 @@ ctl_client_call(const char *path, int argc, const char *argv[], int out_fd,
 
     ds_clear(reply);
     *status = -1;
+    *stream_fdp = -1;
     error = make_sockaddr(path, &sun);
     if (error) {
         return error;
@@ -661,20 +662,8 @@ ctl_client_call(const char *path, int argc, const char *argv[], int out_fd,
 
     if (!strcmp(nl + 1, "stream")) {
         ds_clear(reply);
-        for (;;) {
-            char buf[65536];
-            ssize_t n = read(fd, buf, sizeof buf);
-
-            if (n < 0 && errno == EINTR) {
-                continue;
-            }
-            if (n <= 0) {
-                break;
-            }
-            if (vx_write_all(out_fd, buf, (size_t) n)) {
-                break;
-            }
-        }
+        *stream_fdp = fd;
+        return 0;
     } else {
         uint64_t len;
 
@@ -703,4 +692,32 @@ ctl_client_call(const char *path, int argc, const char *argv[], int out_fd,
 close_fd:
     close(fd);
     return error;
+}
+
+int
+ctl_client_call(const char *path, int argc, const char *argv[], int out_fd,
+                int *status, struct ds *reply)
+{
+    int fd = -1;
+    int error = ctl_client_request(path, argc, argv, status, reply, &fd);
+
+    if (error || fd < 0) {
+        return error;
+    }
+    for (;;) {
+        char buf[65536];
+        ssize_t n = read(fd, buf, sizeof buf);
+
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            break;
+        }
+        if (vx_write_all(out_fd, buf, (size_t) n)) {
+            break;
+        }
+    }
+    close(fd);
+    return 0;
 }

@@ -83,6 +83,16 @@ int ctl_reply_stream(struct ctl_conn *);
 
 /* Client side: connects to PATH, sends ARGV[0..ARGC-1], and waits for the
  * reply.  On a normal reply returns 0, stores the status in *STATUS and
+ * the body in REPLY, and sets *STREAM_FDP to -1.  On a streaming reply
+ * returns 0 with the status in *STATUS, an empty REPLY and the connected
+ * socket in *STREAM_FDP, for the caller to read until EOF and close.
+ * Returns an errno value when no daemon answers (ENOENT, ECONNREFUSED...)
+ * or the reply is malformed (EPROTO). */
+int ctl_client_request(const char *path, int argc, const char *argv[],
+                       int *status, struct ds *reply, int *stream_fdp);
+
+/* Client side: connects to PATH, sends ARGV[0..ARGC-1], and waits for the
+ * reply.  On a normal reply returns 0, stores the status in *STATUS and
  * the body in REPLY.  For a streaming reply, copies the stream to OUT_FD
  * until EOF and stores an empty body.  Returns an errno value when no
  * daemon answers (ENOENT, ECONNREFUSED...) or the reply is malformed
