@@ -408,6 +408,15 @@ put_ethertype(struct ds *s, uint16_t type)
     ds_put_format(s, "ethertype %s (0x%04x)", name, type);
 }
 
+/* Returns true if frames of ethertype TYPE are decoded beyond it. */
+static bool
+is_decoded(uint16_t type)
+{
+    return (type == ETH_TYPE_VLAN_8021Q || type == ETH_TYPE_VLAN_8021AD
+            || type == ETH_TYPE_IP || type == ETH_TYPE_IPV6
+            || type == ETH_TYPE_ARP);
+}
+
 /* The payload of ethertype TYPE. */
 static void
 format_payload(struct ds *s, uint16_t type, const uint8_t *p, size_t size,
@@ -450,7 +459,11 @@ format_ether(struct ds *s, const uint8_t *data, size_t size, int depth)
     }
     ds_put_cstr(s, ", ");
     put_ethertype(s, type);
-    ds_put_format(s, ", length %zu: ", size);
+    ds_put_format(s, ", length %zu", size);
+    if (!is_decoded(type)) {
+        return;
+    }
+    ds_put_cstr(s, ": ");
     while (type == ETH_TYPE_VLAN_8021Q || type == ETH_TYPE_VLAN_8021AD) {
         uint16_t tci;
 
@@ -466,6 +479,9 @@ format_ether(struct ds *s, const uint8_t *data, size_t size, int depth)
             ds_put_cstr(s, "DEI, ");
         }
         put_ethertype(s, type);
+        if (!is_decoded(type)) {
+            return;
+        }
         ds_put_cstr(s, ", ");
         p += VLAN_HEADER_LEN;
         n -= VLAN_HEADER_LEN;

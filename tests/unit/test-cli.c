@@ -55,7 +55,9 @@ status_handler(struct ctl_conn *conn, int argc, const char *argv[],
     ctl_reply_status(conn, atoi(argv[1]), "");
 }
 
-/* Streams "pcap" plus the request's arguments, then closes. */
+/* Streams a capture stream (lib/capture-stream.h): a header frame
+ * "PCAP" unless text was asked for, one packet frame holding the request's arguments, and an end
+ * frame that says the port was deleted when the port is "gone". */
 static void
 capture_handler(struct ctl_conn *conn, int argc, const char *argv[],
                 void *aux)
@@ -65,18 +67,26 @@ capture_handler(struct ctl_conn *conn, int argc, const char *argv[],
         return;
     }
     int fd = ctl_reply_stream(conn);
+    struct ds args = DS_EMPTY_INITIALIZER;
     struct ds s = DS_EMPTY_INITIALIZER;
+    const char *end = argc > 2 && !strcmp(argv[2], "gone")
+                      ? "port gone was deleted" : "";
 
     (void) aux;
-    ds_put_cstr(&s, "PCAP");
     for (int i = 0; i < argc; i++) {
-        ds_put_format(&s, "|%s", argv[i]);
+        ds_put_format(&args, "|%s", argv[i]);
     }
+    if (strcmp(argv[argc - 1], "--text")) {
+        ds_put_cstr(&s, "header 4\nPCAP");
+    }
+    ds_put_format(&s, "packet %zu\n%s", args.length, ds_cstr(&args));
+    ds_put_format(&s, "end %zu\n%s", strlen(end), end);
     if (write(fd, s.string, s.length) < 0) {
         perror("write");
     }
     close(fd);
     ds_destroy(&s);
+    ds_destroy(&args);
 }
 
 /* Starts the fake daemon in a child listening in RUNDIR; returns its
@@ -389,8 +399,8 @@ TEST(capture_streams_to_file)
 
     vxstack_path();
     pid = start_fake_daemon(rundir);
-    check(rundir, 0, "", "", ARGS("capture", "-i", "tap0", "-w", file, "-c",
-                                  "3"));
+    check(rundir, 0, "", "1 packet captured\n",
+          ARGS("capture", "-i", "tap0", "-w", file, "-c", "3"));
     FILE *f = fopen(file, "r");
     char buf[128] = "";
     ASSERT_TRUE(f != NULL);
@@ -399,8 +409,17 @@ TEST(capture_streams_to_file)
     ASSERT_STR_EQ(buf, "PCAP|capture|-i|tap0|-c|3");
 
     /* To standard output with -w - (not a terminal here). */
-    check(rundir, 0, "PCAP|capture|-i|tap0", "",
+    check(rundir, 0, "PCAP|capture|-i|tap0", "1 packet captured\n",
           ARGS("capture", "-itap0", "-w", "-"));
+
+    /* Without -w the daemon is asked for text lines. */
+    check(rundir, 0, "|capture|-i|tap0|--text", "1 packet captured\n",
+          ARGS("capture", "-i", "tap0"));
+
+    /* A capture that the daemon ends says why and fails. */
+    check(rundir, 1, "|capture|-i|gone|--text",
+          "vxstack: capture on gone ended: port gone was deleted\n"
+          "1 packet captured\n", ARGS("capture", "-i", "gone"));
 
     /* An error leaves no file behind. */
     unlink(file);
