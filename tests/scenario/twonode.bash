@@ -72,3 +72,135 @@ require_feature() {
         esac
     done
 }
+
+# Network namespaces (root only).  Every namespace is named vxt-<pid>-ROLE
+# and removed when the scenario exits, also on failure or a signal, after
+# the daemons and helpers are stopped.
+TWONODE_NETNS=()
+
+twonode_cleanup() {
+    local ns
+    scenario_cleanup
+    for ns in "${TWONODE_NETNS[@]}"; do
+        ip netns del "$ns" 2>/dev/null
+    done
+}
+trap twonode_cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+# require_root_netns: skips the scenario unless it runs as root with ip
+# and network namespaces.
+require_root_netns() {
+    [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
+    command -v ip >/dev/null || { echo "SKIP: no ip command"; exit 77; }
+    ip netns add "vxt-$$-probe" 2>/dev/null \
+        || { echo "SKIP: cannot create network namespaces"; exit 77; }
+    ip netns del "vxt-$$-probe"
+}
+
+# require_tool TOOL...: skips the scenario unless every TOOL is installed.
+require_tool() {
+    local t
+    for t in "$@"; do
+        command -v "$t" >/dev/null \
+            || { echo "SKIP: $t is not installed"; exit 77; }
+    done
+}
+
+# ns_add VAR ROLE: creates namespace vxt-<pid>-ROLE with lo up and stores
+# its name in VAR.
+ns_add() {
+    local __ns="vxt-$$-$2"
+    ip netns add "$__ns" || fail "ip netns add $__ns"
+    TWONODE_NETNS+=("$__ns")
+    ip -n "$__ns" link set lo up || fail "lo up in $__ns"
+    printf -v "$1" '%s' "$__ns"
+}
+
+# underlay NS1 IP1 NS2 IP2: a veth pair "ul0" between node namespaces NS1
+# and NS2 with addresses IP1/24 and IP2/24 (the seed's 172.16.0.0/24).
+underlay() {
+    ip -n "$1" link add ul0 type veth peer name ul0 netns "$3" \
+        || fail "underlay veth"
+    ip -n "$1" addr add "$2/24" dev ul0 || fail "underlay address $2"
+    ip -n "$3" addr add "$4/24" dev ul0 || fail "underlay address $4"
+    ip -n "$1" link set ul0 up || fail "ul0 up in $1"
+    ip -n "$3" link set ul0 up || fail "ul0 up in $3"
+}
+
+# start_daemon_in NS DIR: starts vxstackd in network namespace NS with run
+# directory DIR (the control socket is reachable from anywhere) and records
+# its pid.  Real ports (VXSTACK_REAL_PORTS=1): no dummy stand-ins.
+start_daemon_in() {
+    ip netns exec "$1" "$VXSTACKD" --detach --rundir "$2" \
+        || fail "vxstackd failed to start in $1"
+    [ -s "$2/vxstackd.pid" ] || fail "no pid file in $2"
+    SCENARIO_PIDS+=("$(cat "$2/vxstackd.pid")")
+}
+
+# attach_instance NODE VM TAP IP: moves the tap TAP that the daemon of node
+# namespace NODE created into instance namespace VM, and gives it IP/24
+# there; its MTU stays 1450 and its offloads at their defaults.
+attach_instance() {
+    local node=$1 vm=$2 tap=$3 ip=$4 i
+    for i in $(seq 50); do
+        ip -n "$node" link show "$tap" >/dev/null 2>&1 && break
+        sleep 0.1
+    done
+    ip -n "$node" link set "$tap" netns "$vm" \
+        || fail "moving $tap into $vm"
+    ip -n "$vm" addr add "$ip/24" dev "$tap" || fail "address of $tap"
+    ip -n "$vm" link set "$tap" up || fail "$tap up"
+}
+
+# bg_in NS VAR CMD...: runs CMD in namespace NS in the background, records
+# its pid for cleanup and stores it in VAR.
+bg_in() {
+    local ns=$1 __var=$2
+    shift 2
+    ip netns exec "$ns" "$@" &
+    SCENARIO_PIDS+=($!)
+    printf -v "$__var" '%s' $!
+}
+
+# tcp_transfer VAR CLIENT_NS SERVER_NS SERVER_IP: a 2-second TCP transfer
+# from CLIENT_NS to SERVER_IP in SERVER_NS, with iperf3 if installed, else
+# with python3 sockets.  Stores the bytes the server received in VAR; fails
+# if none.
+tcp_transfer() {
+    local __var=$1 cns=$2 sns=$3 sip=$4 srv out bytes tmp
+    if command -v iperf3 >/dev/null; then
+        bg_in "$sns" srv iperf3 -s -1 -B "$sip" -p 5201
+        for i in $(seq 50); do
+            ip netns exec "$sns" ss -ltn 2>/dev/null | grep -q ":5201 " && break
+            sleep 0.1
+        done
+        out=$(ip netns exec "$cns" timeout 15 iperf3 -c "$sip" -p 5201 -t 2 -J) \
+            || { wait "$srv"; fail "iperf3 from $cns to $sip failed: $out"; }
+        wait "$srv"
+        bytes=$(python3 -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bytes"]))' <<< "$out")
+    else
+        new_rundir tmp
+        bg_in "$sns" srv timeout 15 python3 -c '
+import socket, sys
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], 5201)); s.listen(1)
+c, _ = s.accept(); n = 0
+while True:
+    b = c.recv(65536)
+    if not b: break
+    n += len(b)
+print(n)' "$sip" >"$tmp/tcp.out"
+        sleep 0.5
+        ip netns exec "$cns" timeout 15 python3 -c '
+import socket, sys, time
+s = socket.create_connection((sys.argv[1], 5201), timeout=5)
+end = time.time() + 2; buf = b"x" * 65536
+while time.time() < end: s.sendall(buf)
+s.close()' "$sip" || fail "TCP transfer from $cns to $sip failed"
+        wait "$srv"
+        bytes=$(cat "$tmp/tcp.out")
+    fi
+    [ "${bytes:-0}" -gt 0 ] || fail "no TCP bytes from $cns to $sip"
+    printf -v "$__var" '%s' "$bytes"
+}
