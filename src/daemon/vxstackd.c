@@ -13,7 +13,10 @@
 #include "daemon/daemon-process.h"
 #include "daemon/daemon.h"
 #include "daemon/vsdb.h"
+#include "datapath/netdev-vxlan.h"
+#include "datapath/netdev.h"
 #include "lib/ctl.h"
+#include "lib/ds.h"
 #include "lib/poll-loop.h"
 #include "lib/rundir.h"
 #include "lib/util.h"
@@ -34,6 +37,7 @@ struct options {
     const char *log_file;       /* --log-file=FILE, or NULL for default. */
     const char *role;           /* --role. */
     bool dummy_override;        /* --enable-dummy=override. */
+    bool version;               /* -V, --version. */
 };
 
 static void
@@ -148,8 +152,8 @@ parse_options(int argc, char *argv[], struct options *opts)
             usage();
             exit(0);
         case 'V':
-            printf("vxstackd (vxstack) %s\n", VXSTACK_VERSION);
-            exit(0);
+            opts->version = true;
+            break;
         case ':':
             usage_error("option '%s' requires an argument",
                         argv[optind - 1]);
@@ -160,6 +164,38 @@ parse_options(int argc, char *argv[], struct options *opts)
     if (optind < argc) {
         usage_error("unexpected argument '%s'", argv[optind]);
     }
+}
+
+/* Registers the device classes of this build.  Under
+ * --enable-dummy=override the bridge layer registers dummy stand-ins for
+ * the kernel-backed types instead (bridge_init()). */
+static void
+register_netdev_classes(const struct options *opts)
+{
+    int error;
+
+    if (opts->dummy_override) {
+        return;
+    }
+    error = netdev_vxlan_register();
+    if (error) {
+        fprintf(stderr, "vxstackd: cannot register vxlan devices (%s)\n",
+                vx_strerror(error));
+        exit(1);
+    }
+}
+
+/* Prints the version and, as `features:`, the device types registered,
+ * sorted. */
+static void
+print_version(void)
+{
+    struct ds types = DS_EMPTY_INITIALIZER;
+
+    netdev_format_types(&types);
+    printf("vxstackd (vxstack) %s\nfeatures: %s\n", VXSTACK_VERSION,
+           ds_cstr(&types));
+    ds_destroy(&types);
 }
 
 /* Reports a startup error on the terminal (which a detaching daemon still
@@ -208,6 +244,11 @@ main(int argc, char *argv[])
     int pidfile_fd, retval;
 
     parse_options(argc, argv, &opts);
+    register_netdev_classes(&opts);
+    if (opts.version) {
+        print_version();
+        exit(0);
+    }
 
     char *resolved = rundir_resolve(opts.rundir);
     rundir = rundir_abs_path(resolved);

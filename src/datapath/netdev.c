@@ -123,6 +123,36 @@ netdev_is_type_registered(const char *type)
     return found;
 }
 
+static int
+compare_strings(const void *a_, const void *b_)
+{
+    const char *const *a = a_;
+    const char *const *b = b_;
+
+    return strcmp(*a, *b);
+}
+
+void
+netdev_format_types(struct ds *ds)
+{
+    struct netdev_registered_class *rc;
+    const char **types;
+    size_t n = 0;
+
+    netdev_dummy_register();
+    pthread_mutex_lock(&netdev_mutex);
+    types = xcalloc(hmap_count(&netdev_classes) + 1, sizeof *types);
+    HMAP_FOR_EACH (rc, node, &netdev_classes) {
+        types[n++] = rc->type;
+    }
+    qsort(types, n, sizeof *types, compare_strings);
+    for (size_t i = 0; i < n; i++) {
+        ds_put_format(ds, "%s%s", i ? " " : "", types[i]);
+    }
+    pthread_mutex_unlock(&netdev_mutex);
+    free(types);
+}
+
 /* Frees what netdev_open() set up in the base of NETDEV. */
 static void
 netdev_uninit_base(struct netdev *netdev)
