@@ -50,6 +50,8 @@ struct capture {
     struct netdev *netdev;         /* Its device (referenced). */
     int fd;                        /* Client's socket, nonblocking. */
     bool text;                     /* Text lines instead of pcap records. */
+    bool tunnel;                   /* A tunnel port: text lines show the
+                                    * packets' tunnel metadata. */
     bool ended;                    /* End frame queued; the capture closes
                                     * once the queue is sent. */
     struct capture_hook hooks[2];  /* Received, sent. */
@@ -94,7 +96,8 @@ capture_record(void *aux, const void *data, size_t size,
         ds_clear(&c->line);
         if (c->text) {
             capture_format_line(&c->line, usec, hook->out,
-                                p ? &p->md.tunnel : NULL, data, size);
+                                p && c->tunnel ? &p->md.tunnel : NULL,
+                                data, size);
         } else {
             uint8_t hdr[PCAP_RECORD_HEADER_LEN];
             size_t incl = pcap_record_header(hdr, size, usec);
@@ -321,6 +324,23 @@ capture_hook(struct capture *c, bool out)
                                        : NETDEV_CAPTURE_RX, 0);
 }
 
+/* dp_port_for_each() callback: sets *AUX (a struct capture) 'tunnel' if
+ * PORT_NO is its port and a tunnel port.  (Packets that came in over a
+ * tunnel keep their metadata on their way out of other ports, where it
+ * is not on the wire.) */
+static void
+find_port_type(uint32_t port_no, const char *name, const char *type,
+               struct netdev *netdev, void *c_)
+{
+    struct capture *c = c_;
+
+    (void) name;
+    (void) netdev;
+    if (port_no == c->port_no) {
+        c->tunnel = !strcmp(type, "vxlan");
+    }
+}
+
 static void
 cmd_capture(struct ctl_conn *conn, int argc, const char *argv[], void *aux)
 {
@@ -375,6 +395,7 @@ cmd_capture(struct ctl_conn *conn, int argc, const char *argv[], void *aux)
     c->port_no = port_no;
     c->netdev = netdev_ref(dp_port_netdev(dp, port_no));
     c->text = text;
+    dp_port_for_each(dp, find_port_type, c);
     c->max_count = count;
     pthread_mutex_init(&c->mutex, NULL);
     ds_init(&c->queue);

@@ -87,10 +87,10 @@ start_capture() {
     fail "capture $* did not start: $(cat "$out.err")"
 }
 
-# finish_capture "PID FILE": waits up to 5 s for the capture to end by
-# itself (-c COUNT) and prints its lines without the time stamps.
+# finish_capture VAR "PID FILE": waits up to 5 s for the capture to end by
+# itself (-c COUNT) and stores its lines, without the time stamps, in VAR.
 finish_capture() {
-    local pid=${1% *} out=${1#* } i
+    local __var=$1 pid=${2% *} out=${2#* } i
     for i in $(seq 50); do
         kill -0 "$pid" 2>/dev/null || break
         sleep 0.1
@@ -103,7 +103,7 @@ finish_capture() {
         fail "capture $out did not see all its packets"
     fi
     wait "$pid" || fail "capture $out failed: $(cat "$out.err")"
-    cut -d' ' -f2- "$out"
+    printf -v "$__var" '%s' "$(cut -d' ' -f2- "$out")"
 }
 
 request="in_port(1),eth(src=$vm,dst=$gw),eth_type(0x0800),ipv4(src=192.168.101.85,dst=192.168.101.1,proto=1,tos=0,ttl=64,frag=no),icmp(type=8,code=0)"
@@ -118,14 +118,16 @@ for round in flooded learned; do
 
     vx "$cmp" appctl netdev-dummy/receive $tap "$request" \
         || fail "injecting the echo request"
-    check_eq "$(finish_capture "$cap_qr")" "Out $req_frame" \
+    finish_capture got "$cap_qr"
+    check_eq "$got" "Out $req_frame" \
         "$round: the request on the network node's port"
     vx "$net" appctl netdev-dummy/receive $qr "$reply" \
         || fail "injecting the echo reply"
-    check_eq "$(finish_capture "$cap_tap")" "In $req_frame
+    finish_capture got "$cap_tap"
+    check_eq "$got" "In $req_frame
 Out $rep_frame" "$round: the compute node's port"
 
-    tun=$(finish_capture "$cap_tun")
+    finish_capture tun "$cap_tun"
     echo "$tun"
     echo "$tun" | sed -n 1p | grep -qF "In tunnel(tun_id=0xef,src=$cmp_ip,dst=$net_ip," \
         || fail "$round: the request's tunnel metadata on vxlan_sys_4789: $tun"
