@@ -13,7 +13,10 @@
 #include "daemon/daemon-process.h"
 #include "daemon/daemon.h"
 #include "daemon/vsdb.h"
+#include "datapath/netdev-linux.h"
+#include "datapath/netdev.h"
 #include "lib/ctl.h"
+#include "lib/ds.h"
 #include "lib/poll-loop.h"
 #include "lib/rundir.h"
 #include "lib/util.h"
@@ -34,6 +37,7 @@ struct options {
     const char *log_file;       /* --log-file=FILE, or NULL for default. */
     const char *role;           /* --role. */
     bool dummy_override;        /* --enable-dummy=override. */
+    bool version;               /* --version. */
 };
 
 static void
@@ -148,8 +152,8 @@ parse_options(int argc, char *argv[], struct options *opts)
             usage();
             exit(0);
         case 'V':
-            printf("vxstackd (vxstack) %s\n", VXSTACK_VERSION);
-            exit(0);
+            opts->version = true;
+            break;
         case ':':
             usage_error("option '%s' requires an argument",
                         argv[optind - 1]);
@@ -160,6 +164,29 @@ parse_options(int argc, char *argv[], struct options *opts)
     if (optind < argc) {
         usage_error("unexpected argument '%s'", argv[optind]);
     }
+}
+
+/* Registers the device classes of the host's real ports (tap, internal,
+ * system).  Returns 0 or a positive errno. */
+static int
+register_port_types(void)
+{
+    return netdev_linux_register();
+}
+
+/* Prints the version, and the real port types the daemon supports
+ * ("features: internal system tap"), from the device registry. */
+static void NO_RETURN
+print_version(void)
+{
+    struct ds features = DS_EMPTY_INITIALIZER;
+    int error = register_port_types();
+
+    printf("vxstackd (vxstack) %s\n", VXSTACK_VERSION);
+    netdev_format_real_types(&features);
+    printf("features: %s\n", ds_cstr(&features));
+    ds_destroy(&features);
+    exit(error ? 1 : 0);
 }
 
 /* Reports a startup error on the terminal (which a detaching daemon still
@@ -208,6 +235,9 @@ main(int argc, char *argv[])
     int pidfile_fd, retval;
 
     parse_options(argc, argv, &opts);
+    if (opts.version) {
+        print_version();
+    }
 
     char *resolved = rundir_resolve(opts.rundir);
     rundir = rundir_abs_path(resolved);
@@ -260,6 +290,17 @@ main(int argc, char *argv[])
                       db_path, vx_strerror(retval));
     }
     set_version(db);
+
+    if (!opts.dummy_override) {
+        /* With --enable-dummy=override, the bridge makes dummy devices
+         * stand in for these instead. */
+        retval = register_port_types();
+        if (retval) {
+            daemon_pidfile_remove(pidfile, pidfile_fd);
+            startup_error("cannot register the kernel's device types (%s)",
+                          vx_strerror(retval));
+        }
+    }
 
     ctx.rundir = rundir;
     ctx.role = opts.role;
