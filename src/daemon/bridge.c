@@ -11,7 +11,11 @@
  * number the database assigned.  A device that cannot be opened leaves the
  * port out of the switch and writes the error to the Interface's `error`
  * column ("could not open network device tap0 (No such device)"), as the
- * seed's missing taps show in `vsctl show`. */
+ * seed's missing taps show in `vsctl show`.  So does a device that fails
+ * under the daemon (netdev_get_error(): a tap whose namespace was deleted,
+ * a system device removed with `ip link del`): its port leaves the switch
+ * and stays out, with the error shown, until its Interface row goes (a
+ * reconfiguration does not bring a vanished tap back to life). */
 #include "daemon/bridge.h"
 
 #include <errno.h>
@@ -35,6 +39,8 @@
 #include "lib/coverage.h"
 #include "lib/ctl.h"
 #include "lib/ds.h"
+#include "lib/hash.h"
+#include "lib/hmap.h"
 #include "lib/poll-loop.h"
 #include "lib/timeval.h"
 #include "lib/util.h"
@@ -52,6 +58,19 @@ COVERAGE_DEFINE(bridge_port_error);
 
 static struct dp *dp;
 static struct vsdb *db;
+
+/* An interface whose device failed under us (netdev_get_error()). */
+struct failed_iface {
+    struct hmap_node node;          /* In 'failed_ifaces', by name. */
+    char *name;                     /* Interface name. */
+    int error;                      /* The device's error. */
+};
+
+/* Interfaces kept out of the switch because their device failed. */
+static struct hmap failed_ifaces = HMAP_INITIALIZER(&failed_ifaces);
+
+/* netdev_error_seq() when device errors were last looked for. */
+static uint64_t last_error_seq;
 
 struct dp *
 bridge_datapath(void)
@@ -404,6 +423,90 @@ set_error(const char *name, const char *error)
     vsdb_iface_set_status(db, name, error);
 }
 
+static struct failed_iface *
+failed_iface_find(const char *name)
+{
+    struct failed_iface *f;
+
+    HMAP_FOR_EACH_WITH_HASH (f, node, hash_string(name, 0), &failed_ifaces) {
+        if (!strcmp(f->name, name)) {
+            return f;
+        }
+    }
+    return NULL;
+}
+
+static void
+failed_iface_remove(struct failed_iface *f)
+{
+    hmap_remove(&failed_ifaces, &f->node);
+    free(f->name);
+    free(f);
+}
+
+/* Takes out of OFPROTO every device port whose device failed, recording
+ * it in 'failed_ifaces' and its error in the database. */
+static void
+remove_failed_ports(struct ofproto *ofproto, void *aux)
+{
+    struct ofport **ports;
+    size_t n = ofproto_ports(ofproto, &ports);
+
+    (void) aux;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t odp = ofport_odp_port(ports[i]);
+        const char *name = ofport_name(ports[i]);
+        struct netdev *netdev;
+        struct failed_iface *f;
+        char *msg;
+        int error;
+
+        if (odp == ODPP_NONE || !type_is_device(ofport_type(ports[i]))) {
+            continue;
+        }
+        netdev = dp_port_netdev(dp, odp);
+        error = netdev ? netdev_get_error(netdev) : 0;
+        if (!error || failed_iface_find(name)) {
+            continue;
+        }
+        f = xzalloc(sizeof *f);
+        f->name = xstrdup(name);
+        f->error = error;
+        hmap_insert(&failed_ifaces, &f->node, hash_string(name, 0));
+        msg = netdev_open_error(name, error);
+        VLOG_WARN("%s: device failed, port removed: %s", name, msg);
+        set_error(name, msg);
+        free(msg);
+        remove_port(ofproto, ports[i]);
+    }
+    free(ports);
+}
+
+/* Looks for devices that failed since the last call. */
+static void
+check_device_errors(void)
+{
+    uint64_t seq = netdev_error_seq();
+
+    if (seq != last_error_seq) {
+        last_error_seq = seq;
+        ofproto_for_each(remove_failed_ports, NULL);
+    }
+}
+
+/* Forgets the failed interfaces that the database no longer has. */
+static void
+prune_failed_ifaces(const struct vsdb_data *data)
+{
+    struct failed_iface *f, *next;
+
+    HMAP_FOR_EACH_SAFE (f, next, node, &failed_ifaces) {
+        if (!vsdb_find_row(data, VSDB_INTERFACE, f->name)) {
+            failed_iface_remove(f);
+        }
+    }
+}
+
 /* Brings the port of interface IFACE (of database port PORT) in bridge
  * OFPROTO in line with the database. */
 static void
@@ -461,6 +564,11 @@ configure_iface(struct ofproto *ofproto, const struct vsdb_row *port,
         /* The type changed: remove and add again. */
         remove_port(ofproto, ofport);
         ofport = NULL;
+    }
+
+    if (type_is_device(type) && failed_iface_find(name)) {
+        error = netdev_open_error(name, failed_iface_find(name)->error);
+        goto fail;
     }
 
     if (ofport) {
@@ -655,6 +763,7 @@ bridge_reconfigure(struct vsdb *db_, void *aux)
 
     (void) aux;
     COVERAGE_INC(bridge_reconfigure);
+    prune_failed_ifaces(data);
 
     /* Bridges that are gone. */
     ofproto_for_each(collect_dead_bridge, &gc);
@@ -1412,6 +1521,7 @@ bridge_run(void)
     for (int i = 0; i < 64 && dp_run(dp); i++) {
         continue;
     }
+    check_device_errors();
     ofproto_for_each(run_one, &aux);
     next_ofproto_wake = aux.next;
     capture_run();
@@ -1437,7 +1547,12 @@ destroy_one(struct ofproto *ofproto, void *aux)
 static void
 bridge_fini(void)
 {
+    struct failed_iface *f, *next;
+
     capture_destroy_all("vxstackd is exiting");
+    HMAP_FOR_EACH_SAFE (f, next, node, &failed_ifaces) {
+        failed_iface_remove(f);
+    }
     vsdb_remove_observer(db, bridge_reconfigure, NULL);
     ofproto_for_each(destroy_one, NULL);
     dp_destroy(dp);

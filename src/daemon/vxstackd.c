@@ -13,6 +13,7 @@
 #include "daemon/daemon-process.h"
 #include "daemon/daemon.h"
 #include "daemon/vsdb.h"
+#include "datapath/netdev-linux.h"
 #include "datapath/netdev-vxlan.h"
 #include "datapath/netdev.h"
 #include "lib/ctl.h"
@@ -166,36 +167,30 @@ parse_options(int argc, char *argv[], struct options *opts)
     }
 }
 
-/* Registers the device classes of this build.  Under
- * --enable-dummy=override the bridge layer registers dummy stand-ins for
- * the kernel-backed types instead (bridge_init()). */
-static void
-register_netdev_classes(const struct options *opts)
+/* Registers the device classes of the host's real ports (tap, internal,
+ * system) and the datapath's VXLAN device.  Returns 0 or a positive
+ * errno. */
+static int
+register_port_types(void)
 {
-    int error;
+    int error = netdev_linux_register();
 
-    if (opts->dummy_override) {
-        return;
-    }
-    error = netdev_vxlan_register();
-    if (error) {
-        fprintf(stderr, "vxstackd: cannot register vxlan devices (%s)\n",
-                vx_strerror(error));
-        exit(1);
-    }
+    return error ? error : netdev_vxlan_register();
 }
 
-/* Prints the version and, as `features:`, the device types registered,
- * sorted. */
-static void
+/* Prints the version, and the real device types the daemon supports
+ * ("features: internal system tap vxlan"), from the device registry. */
+static void NO_RETURN
 print_version(void)
 {
-    struct ds types = DS_EMPTY_INITIALIZER;
+    struct ds features = DS_EMPTY_INITIALIZER;
+    int error = register_port_types();
 
-    netdev_format_types(&types);
-    printf("vxstackd (vxstack) %s\nfeatures: %s\n", VXSTACK_VERSION,
-           ds_cstr(&types));
-    ds_destroy(&types);
+    printf("vxstackd (vxstack) %s\n", VXSTACK_VERSION);
+    netdev_format_real_types(&features);
+    printf("features: %s\n", ds_cstr(&features));
+    ds_destroy(&features);
+    exit(error ? 1 : 0);
 }
 
 /* Reports a startup error on the terminal (which a detaching daemon still
@@ -244,10 +239,8 @@ main(int argc, char *argv[])
     int pidfile_fd, retval;
 
     parse_options(argc, argv, &opts);
-    register_netdev_classes(&opts);
     if (opts.version) {
         print_version();
-        exit(0);
     }
 
     char *resolved = rundir_resolve(opts.rundir);
@@ -301,6 +294,17 @@ main(int argc, char *argv[])
                       db_path, vx_strerror(retval));
     }
     set_version(db);
+
+    if (!opts.dummy_override) {
+        /* With --enable-dummy=override, the bridge makes dummy devices
+         * stand in for these instead. */
+        retval = register_port_types();
+        if (retval) {
+            daemon_pidfile_remove(pidfile, pidfile_fd);
+            startup_error("cannot register the kernel's device types (%s)",
+                          vx_strerror(retval));
+        }
+    }
 
     ctx.rundir = rundir;
     ctx.role = opts.role;

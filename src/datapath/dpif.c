@@ -91,6 +91,13 @@ dp_create(void)
     dp->tunnel_port = ODPP_NONE;
     dp_flows_init(dp);
     error = dp_port_add(dp, "ovs-system", "internal", 0, &port_no);
+    if (error) {
+        /* The host's name is taken (Open vSwitch's kernel datapath): the
+         * datapath's own port needs no kernel device. */
+        VLOG_WARN("ovs-system: %s; using a dummy device",
+                  vx_strerror(error));
+        error = dp_port_add(dp, "ovs-system", "dummy", 0, &port_no);
+    }
     vx_assert(!error && port_no == 0);
     return dp;
 }

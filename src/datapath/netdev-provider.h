@@ -43,6 +43,11 @@ struct netdev {
     int n_rxq;                         /* Receive queues, 1 by default; a
                                         * provider may raise it in
                                         * 'construct' (<= NETDEV_MAX_RXQ). */
+    enum netdev_ol_caps ol_caps;       /* Offloads taken on transmit, 0 by
+                                        * default; set in 'construct' and
+                                        * constant afterwards. */
+    atomic_int error;                  /* 0, or the errno with which the
+                                        * device failed (netdev_set_error()). */
 
     pthread_mutex_t mutex;             /* Guards the members below. */
     uint64_t open_rxqs;                /* Bit N set: queue N is open. */
@@ -123,6 +128,13 @@ struct netdev_class {
                 bool may_steal);
 };
 
+/* Records that NETDEV failed with ERROR (a positive errno): the device
+ * vanished or broke under us.  The first error stays, and recording it
+ * bumps netdev_error_seq().  From then on netdev.c no longer calls the
+ * provider's 'rxq_recv', 'rxq_wait' or 'send' for the device: it is not
+ * polled and what is sent to it is dropped. */
+void netdev_set_error(struct netdev *netdev, int error);
+
 /* Registers CLASS under the type name TYPE (CLASS's own type when NULL).
  * Returns 0, or EEXIST if TYPE is taken. */
 int netdev_register_provider(const struct netdev_class *class,
@@ -134,5 +146,12 @@ int netdev_unregister_provider(const char *type);
 
 /* Returns true if TYPE is a registered type name. */
 bool netdev_is_type_registered(const char *type);
+
+/* Returns the class registered under TYPE, or NULL. */
+const struct netdev_class *netdev_lookup_class(const char *type);
+
+/* Returns true if TYPE is registered with the dummy class (whose 'type' is
+ * "dummy"). */
+bool netdev_is_dummy_type(const char *type);
 
 #endif /* VX_DATAPATH_NETDEV_PROVIDER_H */

@@ -12,6 +12,7 @@
 #include "lib/hash.h"
 #include "lib/util.h"
 #include "lib/vlog.h"
+#include "packet/pkt-gso.h"
 #include "packet/pkt.h"
 
 VLOG_DEFINE_THIS_MODULE(netdev);
@@ -19,6 +20,11 @@ VLOG_DEFINE_THIS_MODULE(netdev);
 COVERAGE_DEFINE(netdev_open_error);
 COVERAGE_DEFINE(netdev_send_error);
 COVERAGE_DEFINE(netdev_capture_error);
+COVERAGE_DEFINE(netdev_device_error);
+COVERAGE_DEFINE(netdev_sw_csum);
+COVERAGE_DEFINE(netdev_sw_gso);
+COVERAGE_DEFINE(netdev_sw_gso_drop);
+COVERAGE_DEFINE(netdev_send_failed_device);
 
 /* A class registered under a type name. */
 struct netdev_registered_class {
@@ -42,6 +48,7 @@ struct netdev_capture {
 static pthread_mutex_t netdev_mutex = PTHREAD_MUTEX_INITIALIZER;
 static struct hmap netdev_classes = HMAP_INITIALIZER(&netdev_classes);
 static struct hmap netdevs = HMAP_INITIALIZER(&netdevs);
+static atomic_uint_least64_t error_seq;   /* See netdev_error_seq(). */
 
 static struct netdev_registered_class *
 find_class__(const char *type)
@@ -123,34 +130,24 @@ netdev_is_type_registered(const char *type)
     return found;
 }
 
-static int
-compare_strings(const void *a_, const void *b_)
-{
-    const char *const *a = a_;
-    const char *const *b = b_;
-
-    return strcmp(*a, *b);
-}
-
-void
-netdev_format_types(struct ds *ds)
+const struct netdev_class *
+netdev_lookup_class(const char *type)
 {
     struct netdev_registered_class *rc;
-    const char **types;
-    size_t n = 0;
 
     netdev_dummy_register();
     pthread_mutex_lock(&netdev_mutex);
-    types = xcalloc(hmap_count(&netdev_classes) + 1, sizeof *types);
-    HMAP_FOR_EACH (rc, node, &netdev_classes) {
-        types[n++] = rc->type;
-    }
-    qsort(types, n, sizeof *types, compare_strings);
-    for (size_t i = 0; i < n; i++) {
-        ds_put_format(ds, "%s%s", i ? " " : "", types[i]);
-    }
+    rc = find_class__(type);
     pthread_mutex_unlock(&netdev_mutex);
-    free(types);
+    return rc ? rc->class : NULL;
+}
+
+bool
+netdev_is_dummy_type(const char *type)
+{
+    const struct netdev_class *class = netdev_lookup_class(type);
+
+    return class && !strcmp(class->type, "dummy");
 }
 
 /* Frees what netdev_open() set up in the base of NETDEV. */
@@ -201,6 +198,7 @@ netdev_open(const char *name, const char *type, struct netdev **netdevp)
     netdev->n_rxq = 1;
     pthread_mutex_init(&netdev->mutex, NULL);
     netdev->mtu = 1500;
+    atomic_init(&netdev->error, 0);
     ovs_list_init(&netdev->captures);
     atomic_init(&netdev->n_captures, 0);
 
@@ -423,6 +421,71 @@ netdev_get_status(const struct netdev *netdev, struct ds *ds)
     }
 }
 
+enum netdev_ol_caps
+netdev_get_ol_caps(const struct netdev *netdev)
+{
+    return netdev->ol_caps;
+}
+
+int
+netdev_get_error(const struct netdev *netdev)
+{
+    return atomic_load_explicit(&((struct netdev *) (uintptr_t) netdev)->error,
+                                memory_order_relaxed);
+}
+
+uint64_t
+netdev_error_seq(void)
+{
+    return atomic_load(&error_seq);
+}
+
+void
+netdev_set_error(struct netdev *netdev, int error)
+{
+    int expected = 0;
+
+    vx_assert(error > 0);
+    if (atomic_compare_exchange_strong(&netdev->error, &expected, error)) {
+        COVERAGE_INC(netdev_device_error);
+        VLOG_WARN("%s: device failed, no longer used (%s)", netdev->name,
+                  vx_strerror(error));
+        atomic_fetch_add(&error_seq, 1);
+    }
+}
+
+static int
+compare_strings(const void *a_, const void *b_)
+{
+    const char *const *a = a_;
+    const char *const *b = b_;
+
+    return strcmp(*a, *b);
+}
+
+void
+netdev_format_real_types(struct ds *ds)
+{
+    struct netdev_registered_class *rc;
+    const char **types;
+    size_t n = 0;
+
+    netdev_dummy_register();
+    pthread_mutex_lock(&netdev_mutex);
+    types = xcalloc(hmap_count(&netdev_classes) + 1, sizeof *types);
+    HMAP_FOR_EACH (rc, node, &netdev_classes) {
+        if (strcmp(rc->class->type, "dummy")) {
+            types[n++] = rc->type;
+        }
+    }
+    qsort(types, n, sizeof *types, compare_strings);
+    for (size_t i = 0; i < n; i++) {
+        ds_put_format(ds, "%s%s", i ? " " : "", types[i]);
+    }
+    pthread_mutex_unlock(&netdev_mutex);
+    free(types);
+}
+
 int
 netdev_n_rxq(const struct netdev *netdev)
 {
@@ -546,6 +609,9 @@ netdev_rxq_recv(struct netdev_rxq *rxq, struct pkt_batch *batch)
     int error;
 
     vx_assert(batch->count == 0);
+    if (OVS_UNLIKELY(netdev_get_error(netdev))) {
+        return netdev_get_error(netdev);
+    }
     error = netdev->class->rxq_recv(rxq, batch);
     if (!error && netdev_is_capturing(netdev)) {
         netdev_capture_batch(netdev, batch, NETDEV_CAPTURE_RX);
@@ -556,7 +622,181 @@ netdev_rxq_recv(struct netdev_rxq *rxq, struct pkt_batch *batch)
 void
 netdev_rxq_wait(struct netdev_rxq *rxq)
 {
-    rxq->netdev->class->rxq_wait(rxq);
+    /* A failed device is not polled: its descriptor may stay readable (or
+     * in error) forever. */
+    if (!netdev_get_error(rxq->netdev)) {
+        rxq->netdev->class->rxq_wait(rxq);
+    }
+}
+
+/* Returns true if P carries offload state that a device taking CAPS
+ * cannot take, so that netdev_send() must complete its checksum or cut it
+ * into segments first. */
+static bool
+netdev_needs_sw_offload(const struct pkt *p, enum netdev_ol_caps caps)
+{
+    enum netdev_ol_caps need;
+
+    switch (p->ol.gso_type & ~PKT_GSO_ECN) {
+    case PKT_GSO_NONE:
+        return p->ol.csum_partial && !(caps & NETDEV_OL_CSUM);
+    case PKT_GSO_TCPV4:
+        need = NETDEV_OL_CSUM | NETDEV_OL_TSO4;
+        break;
+    case PKT_GSO_TCPV6:
+        need = NETDEV_OL_CSUM | NETDEV_OL_TSO6;
+        break;
+    case PKT_GSO_UDP_L4:
+        need = NETDEV_OL_CSUM | NETDEV_OL_USO;
+        break;
+    default:
+        return true;
+    }
+    return (caps & need) != need;
+}
+
+/* Counts N packets that NETDEV dropped before its provider saw them. */
+static void
+netdev_count_tx_dropped(struct netdev *netdev, uint64_t n)
+{
+    netdev_lock(netdev);
+    netdev->stats.tx_dropped += n;
+    netdev_unlock(netdev);
+}
+
+/* The packets netdev_send_sw_offload() hands to the provider. */
+struct netdev_tx_out {
+    struct pkt_batch batch;   /* Packets to send. */
+    bool owned;               /* 'batch' holds packets netdev_send() may
+                               * give away (stolen or segments). */
+    int error;                /* First error. */
+};
+
+/* Sends the packets gathered in OUT to queue QID of NETDEV. */
+static void
+netdev_tx_out_flush(struct netdev *netdev, int qid, struct netdev_tx_out *out)
+{
+    if (out->batch.count) {
+        int error = netdev->class->send(netdev, qid, &out->batch,
+                                        out->owned);
+
+        if (error && !out->error) {
+            out->error = error;
+        }
+        out->batch.count = 0;
+    }
+}
+
+/* Adds P to OUT, which gives P away if OWNED, flushing first if OUT holds
+ * packets of the other kind and after if it fills up. */
+static void
+netdev_tx_out_add(struct netdev *netdev, int qid, struct netdev_tx_out *out,
+                  struct pkt *p, bool owned)
+{
+    if (out->owned != owned) {
+        netdev_tx_out_flush(netdev, qid, out);
+        out->owned = owned;
+    }
+    pkt_batch_add(&out->batch, p);
+    if (pkt_batch_is_full(&out->batch)) {
+        netdev_tx_out_flush(netdev, qid, out);
+    }
+}
+
+/* Sends GSO frame P to NETDEV as segments: adds them to OUT.  Returns 0,
+ * or a positive errno if some or all of the frame was dropped. */
+static int
+netdev_send_segments(struct netdev *netdev, int qid, struct netdev_tx_out *out,
+                     const struct pkt *p)
+{
+    struct pkt_pool *pool = p->from_pool ? p->pool : NULL;
+    struct pkt_gso gso;
+    int error;
+
+    error = pkt_gso_start(&gso, p);
+    if (error) {
+        COVERAGE_INC(netdev_sw_gso_drop);
+        netdev_count_tx_dropped(netdev, 1);
+        return error;
+    }
+    COVERAGE_INC(netdev_sw_gso);
+    while (!pkt_gso_done(&gso)) {
+        struct pkt *seg = pkt_gso_next(&gso, pool);
+
+        if (!seg) {
+            /* The pool ran dry: what is left of the frame is lost, as a
+             * NIC's full ring would lose it. */
+            COVERAGE_INC(netdev_sw_gso_drop);
+            netdev_count_tx_dropped(netdev,
+                                    pkt_gso_n_segs(&gso) - gso.n_done);
+            return ENOBUFS;
+        }
+        netdev_tx_out_add(netdev, qid, out, seg, true);
+    }
+    return 0;
+}
+
+/* netdev_send() for a batch in which some packet needs its checksum
+ * completed or to be segmented in software for NETDEV. */
+static int
+netdev_send_sw_offload(struct netdev *netdev, int qid,
+                       struct pkt_batch *batch, bool may_steal)
+{
+    enum netdev_ol_caps caps = netdev->ol_caps;
+    struct netdev_tx_out out;
+    int error = 0;
+
+    pkt_batch_init(&out.batch);
+    out.owned = may_steal;
+    out.error = 0;
+    for (size_t i = 0; i < batch->count; i++) {
+        struct pkt *p = batch->pkts[i];
+        int e = 0;
+
+        if (!netdev_needs_sw_offload(p, caps)) {
+            netdev_tx_out_add(netdev, qid, &out, p, may_steal);
+            continue;
+        }
+        if (p->ol.gso_type == PKT_GSO_NONE) {
+            /* Completing the checksum leaves an equivalent frame, which
+             * the caller may keep. */
+            COVERAGE_INC(netdev_sw_csum);
+            e = pkt_csum_complete(p);
+            if (!e) {
+                netdev_tx_out_add(netdev, qid, &out, p, may_steal);
+                continue;
+            }
+            netdev_count_tx_dropped(netdev, 1);
+        } else {
+            e = netdev_send_segments(netdev, qid, &out, p);
+        }
+        if (may_steal) {
+            pkt_free(p);
+        }
+        if (e && !error) {
+            error = e;
+        }
+    }
+    netdev_tx_out_flush(netdev, qid, &out);
+    if (may_steal) {
+        batch->count = 0;
+    }
+    return error ? error : out.error;
+}
+
+/* Returns true if some packet of BATCH needs software offload for a
+ * device taking CAPS. */
+static bool
+netdev_batch_needs_sw_offload(const struct pkt_batch *batch,
+                              enum netdev_ol_caps caps)
+{
+    for (size_t i = 0; i < batch->count; i++) {
+        if (OVS_UNLIKELY(pkt_has_offload(batch->pkts[i]))
+            && netdev_needs_sw_offload(batch->pkts[i], caps)) {
+            return true;
+        }
+    }
+    return false;
 }
 
 int
@@ -571,7 +811,21 @@ netdev_send(struct netdev *netdev, int qid, struct pkt_batch *batch,
     if (netdev_is_capturing(netdev)) {
         netdev_capture_batch(netdev, batch, NETDEV_CAPTURE_TX);
     }
-    error = netdev->class->send(netdev, qid, batch, may_steal);
+    error = netdev_get_error(netdev);
+    if (OVS_UNLIKELY(error)) {
+        COVERAGE_INC(netdev_send_failed_device);
+        netdev_count_tx_dropped(netdev, batch->count);
+        if (may_steal) {
+            pkt_batch_free(batch);
+        }
+        return error;
+    }
+    if (OVS_UNLIKELY(netdev_batch_needs_sw_offload(batch,
+                                                   netdev->ol_caps))) {
+        error = netdev_send_sw_offload(netdev, qid, batch, may_steal);
+    } else {
+        error = netdev->class->send(netdev, qid, batch, may_steal);
+    }
     if (error) {
         COVERAGE_INC(netdev_send_error);
     }

@@ -19,6 +19,20 @@
  * Devices are reference counted and found by name: opening a name that is
  * already open returns the same device.
  *
+ * Offloads: a device may take frames whose TCP/UDP checksum is left to
+ * complete and 64 KiB TCP (TSO) or UDP (USO) "GSO" frames to be cut into
+ * MSS-sized ones (enum netdev_ol_caps, struct pkt_offload).  Kernel TAP
+ * devices hand such frames over from a guest; netdev_send() completes
+ * checksums and segments GSO frames in software (packet/pkt-gso.h) only
+ * for a device that cannot take them, so a guest's large segments pass
+ * whole from tap to tap.
+ *
+ * Errors: a device that fails under the daemon (a tap whose namespace was
+ * deleted, `ip link del` of a system device) records the error
+ * (netdev_get_error()) and stops being polled; netdev_error_seq() changes
+ * whenever any device records one, so that the bridge layer can show it in
+ * the Interface's `error` column.
+ *
  * Packet capture: netdev_capture_add() writes every packet received on or
  * sent to a device into a pcap writer (datapath/pcap.h), up to a count;
  * this is what `vxstack capture -i PORT -w FILE [-c N]` uses.
@@ -48,6 +62,15 @@ enum netdev_flags {
     NETDEV_UP = 1 << 0,        /* Administratively up. */
     NETDEV_PROMISC = 1 << 1,   /* Promiscuous mode. */
     NETDEV_LOOPBACK = 1 << 2,  /* A loopback device. */
+};
+
+/* Offloads a device takes on transmit (netdev_get_ol_caps()). */
+enum netdev_ol_caps {
+    NETDEV_OL_CSUM = 1 << 0,   /* TCP/UDP checksums left to complete
+                                * (pkt_offload 'csum_partial'). */
+    NETDEV_OL_TSO4 = 1 << 1,   /* TCP over IPv4 GSO frames. */
+    NETDEV_OL_TSO6 = 1 << 2,   /* TCP over IPv6 GSO frames. */
+    NETDEV_OL_USO = 1 << 3,    /* UDP GSO frames (IPv4 and IPv6). */
 };
 
 /* Device statistics, as `dpctl show -s` prints them. */
@@ -82,10 +105,6 @@ void netdev_close(struct netdev *);
 
 /* Returns a new reference to the open device called NAME, or NULL. */
 struct netdev *netdev_from_name(const char *name);
-
-/* Appends the registered type names to DS, sorted and separated by single
- * spaces (what `vxstackd --version` lists as its features). */
-void netdev_format_types(struct ds *ds);
 
 /* Returns the message the bridge layer shows for failing to open NAME with
  * errno ERROR: "could not open network device NAME (strerror)".  Caller
@@ -128,6 +147,23 @@ void netdev_get_stats(const struct netdev *, struct netdev_stats *stats);
  * (nothing for classes without status). */
 void netdev_get_status(const struct netdev *, struct ds *ds);
 
+/* Returns the offloads NETDEV takes on transmit (enum netdev_ol_caps). */
+enum netdev_ol_caps netdev_get_ol_caps(const struct netdev *);
+
+/* Returns 0, or the errno with which NETDEV failed under us (the device
+ * vanished: ENODEV, EBADFD, ENXIO, EIO...).  A device with an error is no
+ * longer polled for packets, and sending to it drops. */
+int netdev_get_error(const struct netdev *);
+
+/* Returns a number that changes whenever some device records an error
+ * (netdev_get_error()), for a caller that polls for new errors. */
+uint64_t netdev_error_seq(void);
+
+/* Appends to DS the registered type names whose class is not the dummy
+ * class (the real port types: "internal system tap"...), sorted and
+ * separated by spaces. */
+void netdev_format_real_types(struct ds *ds);
+
 /* Returns the number of receive queues of NETDEV. */
 int netdev_n_rxq(const struct netdev *);
 
@@ -159,9 +195,13 @@ void netdev_rxq_wait(struct netdev_rxq *);
 /* Sends the packets of BATCH on transmit queue QID of NETDEV.  With
  * MAY_STEAL, NETDEV takes the packets (freed or kept) and BATCH is empty
  * on return; without, BATCH and its packets are left to the caller.  Each
- * packet is written to the device's TX captures first.  Returns 0 if every
- * packet was sent, otherwise the first error (EMSGSIZE for a frame bigger
- * than the MTU allows), counted as tx_dropped. */
+ * packet is written to the device's TX captures first.  A packet with
+ * offload state the device cannot take (enum netdev_ol_caps) has its
+ * checksum completed, and a GSO frame is cut into segments (taken from the
+ * packet's pool, packet/pkt-gso.h) which are sent in its place; a GSO
+ * frame that cannot be cut is dropped (EINVAL, tx_dropped).  Returns 0 if
+ * every packet was sent, otherwise the first error (EMSGSIZE for a frame
+ * bigger than the MTU allows), counted as tx_dropped. */
 int netdev_send(struct netdev *, int qid, struct pkt_batch *batch,
                 bool may_steal);
 

@@ -7,16 +7,27 @@
 COVERAGE_DEFINE(pkt_realloc);
 COVERAGE_DEFINE(pkt_pool_exhausted);
 
-/* A pool of packets whose structs and buffers are allocated at creation. */
+/* A pool of packets whose structs and buffers are allocated at creation:
+ * 'n' packets with buffers of 'buf_size' bytes, then 'n_large' packets with
+ * buffers of 'large_size' bytes (pkts[n] onwards). */
 struct pkt_pool {
-    struct pkt *pkts;      /* The 'n' packets. */
+    struct pkt *pkts;      /* The 'n' + 'n_large' packets. */
     uint8_t *slab;         /* 'n' buffers of 'buf_size' bytes. */
-    struct pkt **free;     /* Stack of 'n_free' free packets. */
-    bool *is_free;         /* is_free[i]: pkts[i] is on the free stack. */
-    size_t n;              /* Packets in the pool. */
-    size_t n_free;         /* Packets on the free stack. */
-    size_t buf_size;       /* Bytes per buffer. */
+    uint8_t *large_slab;   /* 'n_large' buffers of 'large_size' bytes. */
+    struct pkt **free;     /* Stack of 'n_free' free small packets. */
+    struct pkt **free_large; /* Stack of 'n_free_large' free large ones. */
+    bool *is_free;         /* is_free[i]: pkts[i] is on a free stack. */
+    size_t n;              /* Small packets in the pool. */
+    size_t n_free;         /* Packets on the 'free' stack. */
+    size_t buf_size;       /* Bytes per small buffer. */
+    size_t n_large;        /* Large packets in the pool. */
+    size_t n_free_large;   /* Packets on the 'free_large' stack. */
+    size_t large_size;     /* Bytes per large buffer. */
+    bool dying;            /* pkt_pool_release() was called: the pool is
+                            * freed when its last packet comes back. */
 };
+
+static void pkt_pool_free__(struct pkt_pool *);
 
 static void
 pkt_layers_reset(struct pkt_layers *l)
@@ -70,9 +81,8 @@ pkt_clone(const struct pkt *src)
 
     /* A pool packet's copy comes from the same pool when the frame fits,
      * so the per-packet path does not allocate. */
-    if (src->from_pool
-        && src->size <= src->pool->buf_size - PKT_HEADROOM) {
-        p = pkt_pool_get(src->pool);
+    if (src->from_pool) {
+        p = pkt_pool_get_size(src->pool, src->size);
     }
     if (p) {
         pkt_put(p, pkt_data(src), src->size);
@@ -92,7 +102,11 @@ pkt_clone(const struct pkt *src)
 static uint8_t *
 pkt_pool_buffer(const struct pkt_pool *pool, const struct pkt *p)
 {
-    return pool->slab + (size_t) (p - pool->pkts) * pool->buf_size;
+    size_t idx = (size_t) (p - pool->pkts);
+
+    return (idx < pool->n
+            ? pool->slab + idx * pool->buf_size
+            : pool->large_slab + (idx - pool->n) * pool->large_size);
 }
 
 /* Returns true if P's buffer was malloc()ed for P (not a pool buffer). */
@@ -119,13 +133,21 @@ pkt_free(struct pkt *p)
 
     pool = p->pool;
     idx = (size_t) (p - pool->pkts);
-    vx_assert(idx < pool->n && !pool->is_free[idx]);
+    vx_assert(idx < pool->n + pool->n_large && !pool->is_free[idx]);
     if (pkt_owns_buffer(p)) {
         /* The frame outgrew its pool buffer (slow path). */
         free(p->base);
     }
     pool->is_free[idx] = true;
-    pool->free[pool->n_free++] = p;
+    if (idx < pool->n) {
+        pool->free[pool->n_free++] = p;
+    } else {
+        pool->free_large[pool->n_free_large++] = p;
+    }
+    if (OVS_UNLIKELY(pool->dying)
+        && pool->n_free == pool->n && pool->n_free_large == pool->n_large) {
+        pkt_pool_free__(pool);
+    }
 }
 
 /* Makes P's buffer hold at least HEAD bytes of headroom and TAIL bytes of
@@ -245,26 +267,61 @@ pkt_md_to_flow(const struct pkt_md *md, struct flow *flow)
 struct pkt_pool *
 pkt_pool_create(size_t n, size_t buf_size)
 {
+    return pkt_pool_create_mixed(n, buf_size, 0, 0);
+}
+
+struct pkt_pool *
+pkt_pool_create_mixed(size_t n, size_t buf_size, size_t n_large,
+                      size_t large_size)
+{
     struct pkt_pool *pool = xzalloc(sizeof *pool);
+    size_t total = n + n_large;
 
     vx_assert(n > 0 && buf_size > PKT_HEADROOM && buf_size <= UINT32_MAX);
+    vx_assert(!n_large || (large_size > buf_size && large_size <= UINT32_MAX));
     pool->n = n;
     pool->buf_size = buf_size;
-    pool->pkts = xcalloc(n, sizeof *pool->pkts);
+    pool->n_large = n_large;
+    pool->large_size = n_large ? large_size : 0;
+    pool->pkts = xcalloc(total, sizeof *pool->pkts);
     pool->slab = xcalloc(n, buf_size);
+    /* calloc() of a large block maps zero pages lazily: large buffers cost
+     * memory only once used. */
+    pool->large_slab = n_large ? xcalloc(n_large, large_size) : NULL;
     pool->free = xcalloc(n, sizeof *pool->free);
-    pool->is_free = xcalloc(n, sizeof *pool->is_free);
-    for (size_t i = 0; i < n; i++) {
+    pool->free_large = xcalloc(n_large ? n_large : 1,
+                               sizeof *pool->free_large);
+    pool->is_free = xcalloc(total, sizeof *pool->is_free);
+    for (size_t i = 0; i < total; i++) {
         struct pkt *p = &pool->pkts[i];
 
         p->from_pool = true;
         p->pool = pool;
         pool->is_free[i] = true;
-        /* Hand out low indexes first. */
-        pool->free[n - 1 - i] = p;
+    }
+    /* Hand out low indexes first. */
+    for (size_t i = 0; i < n; i++) {
+        pool->free[n - 1 - i] = &pool->pkts[i];
+    }
+    for (size_t i = 0; i < n_large; i++) {
+        pool->free_large[n_large - 1 - i] = &pool->pkts[n + i];
     }
     pool->n_free = n;
+    pool->n_free_large = n_large;
     return pool;
+}
+
+/* Frees POOL and its buffers. */
+static void
+pkt_pool_free__(struct pkt_pool *pool)
+{
+    free(pool->pkts);
+    free(pool->slab);
+    free(pool->large_slab);
+    free(pool->free);
+    free(pool->free_large);
+    free(pool->is_free);
+    free(pool);
 }
 
 void
@@ -273,33 +330,99 @@ pkt_pool_destroy(struct pkt_pool *pool)
     if (!pool) {
         return;
     }
-    vx_assert(pool->n_free == pool->n);
-    free(pool->pkts);
-    free(pool->slab);
-    free(pool->free);
-    free(pool->is_free);
-    free(pool);
+    vx_assert(pool->n_free == pool->n
+              && pool->n_free_large == pool->n_large);
+    pkt_pool_free__(pool);
+}
+
+void
+pkt_pool_release(struct pkt_pool *pool)
+{
+    if (!pool) {
+        return;
+    }
+    vx_assert(!pool->dying);
+    if (pool->n_free == pool->n && pool->n_free_large == pool->n_large) {
+        pkt_pool_free__(pool);
+    } else {
+        pool->dying = true;
+    }
+}
+
+/* Takes a packet from STACK (of *N_FREE packets, each BUF_SIZE bytes) of
+ * POOL, or returns NULL if it is empty. */
+static struct pkt *
+pkt_pool_pop(struct pkt_pool *pool, struct pkt **stack, size_t *n_free,
+             size_t buf_size)
+{
+    struct pkt *p;
+
+    if (!*n_free) {
+        return NULL;
+    }
+    p = stack[--*n_free];
+    pool->is_free[p - pool->pkts] = false;
+    pkt_reset(p, pkt_pool_buffer(pool, p), buf_size);
+    return p;
 }
 
 struct pkt *
 pkt_pool_get(struct pkt_pool *pool)
 {
-    struct pkt *p;
+    struct pkt *p = pkt_pool_pop(pool, pool->free, &pool->n_free,
+                                 pool->buf_size);
 
-    if (!pool->n_free) {
+    if (!p) {
         COVERAGE_INC(pkt_pool_exhausted);
-        return NULL;
     }
-    p = pool->free[--pool->n_free];
-    pool->is_free[p - pool->pkts] = false;
-    pkt_reset(p, pkt_pool_buffer(pool, p), pool->buf_size);
     return p;
+}
+
+struct pkt *
+pkt_pool_get_large(struct pkt_pool *pool)
+{
+    struct pkt *p = pkt_pool_pop(pool, pool->free_large,
+                                 &pool->n_free_large, pool->large_size);
+
+    if (!p) {
+        COVERAGE_INC(pkt_pool_exhausted);
+    }
+    return p;
+}
+
+struct pkt *
+pkt_pool_get_size(struct pkt_pool *pool, size_t size)
+{
+    if (size <= pool->buf_size - PKT_HEADROOM) {
+        return pkt_pool_get(pool);
+    } else if (pool->n_large && size <= pool->large_size - PKT_HEADROOM) {
+        return pkt_pool_get_large(pool);
+    }
+    return NULL;
 }
 
 size_t
 pkt_pool_available(const struct pkt_pool *pool)
 {
     return pool->n_free;
+}
+
+size_t
+pkt_pool_available_large(const struct pkt_pool *pool)
+{
+    return pool->n_free_large;
+}
+
+size_t
+pkt_pool_buf_size(const struct pkt_pool *pool)
+{
+    return pool->buf_size;
+}
+
+size_t
+pkt_pool_large_size(const struct pkt_pool *pool)
+{
+    return pool->large_size;
 }
 
 void

@@ -10,7 +10,9 @@
  * tunnel, conntrack state, recirculation id).
  *
  * Buffers for the per-packet path come from a struct pkt_pool allocated up
- * front; pkt_pool_get()/pkt_pool_put() never call malloc.  Control-plane
+ * front; pkt_pool_get()/pkt_free() never call malloc.  A pool may also hold
+ * a few large buffers (pkt_pool_create_mixed(), PKT_LARGE_SIZE) for the
+ * 64 KiB GSO super-frames that offload-capable devices receive.  Control-plane
  * code (trace, tests, netdev-dummy/receive) may use pkt_new()/pkt_delete().
  *
  * Thread safety: a packet belongs to one thread at a time.  A pool is used
@@ -28,7 +30,8 @@
 #define PKT_BATCH_SIZE 32
 #define PKT_HEADROOM 128           /* Room for outer headers. */
 #define PKT_DEFAULT_SIZE 2048      /* Pool buffer size: MTU frames. */
-#define PKT_MAX_SIZE 65536 + 256   /* Largest frame (GSO super-frames). */
+#define PKT_MAX_SIZE (65536 + 256) /* Largest frame (GSO super-frames). */
+#define PKT_LARGE_SIZE (PKT_HEADROOM + PKT_MAX_SIZE) /* Large pool buffer. */
 
 /* Metadata carried with a packet, in datapath terms. */
 struct pkt_md {
@@ -166,8 +169,21 @@ void pkt_md_to_flow(const struct pkt_md *md, struct flow *flow);
  * allocated up front. */
 struct pkt_pool *pkt_pool_create(size_t n, size_t buf_size);
 
+/* Creates a pool of N packets with buffers of BUF_SIZE bytes, as
+ * pkt_pool_create(), plus N_LARGE packets with buffers of LARGE_SIZE
+ * (> BUF_SIZE) bytes handed out by pkt_pool_get_large().  The large
+ * buffers' memory is touched only once they are used. */
+struct pkt_pool *pkt_pool_create_mixed(size_t n, size_t buf_size,
+                                       size_t n_large, size_t large_size);
+
 /* Destroys POOL.  Every packet must have been returned (asserted). */
 void pkt_pool_destroy(struct pkt_pool *);
+
+/* Destroys POOL once every packet has been returned: at once if none is
+ * out, otherwise when pkt_free() takes back the last one.  For an owner
+ * (a device's receive queue) that goes away while its packets may still
+ * be queued elsewhere.  POOL must not be used afterwards. */
+void pkt_pool_release(struct pkt_pool *);
 
 /* Returns a packet of size 0 with PKT_HEADROOM of headroom, zero metadata
  * and no layers, or NULL when the pool is empty (the caller drops and
@@ -175,8 +191,23 @@ void pkt_pool_destroy(struct pkt_pool *);
  * pkt_free() gives the packet back. */
 struct pkt *pkt_pool_get(struct pkt_pool *);
 
-/* Returns the number of free packets in the pool. */
+/* Returns a large-buffer packet as pkt_pool_get() does, or NULL if the
+ * pool has none free (or none at all).  Never allocates. */
+struct pkt *pkt_pool_get_large(struct pkt_pool *);
+
+/* Returns a packet whose buffer holds a frame of SIZE bytes after the
+ * headroom: a small one if it fits, else a large one; NULL if none is free
+ * or SIZE fits neither.  Never allocates. */
+struct pkt *pkt_pool_get_size(struct pkt_pool *, size_t size);
+
+/* Returns the number of free (small / large) packets in the pool. */
 size_t pkt_pool_available(const struct pkt_pool *);
+size_t pkt_pool_available_large(const struct pkt_pool *);
+
+/* Returns the size of the pool's small / large buffers (0: no large
+ * buffers). */
+size_t pkt_pool_buf_size(const struct pkt_pool *);
+size_t pkt_pool_large_size(const struct pkt_pool *);
 
 static inline void
 pkt_batch_init(struct pkt_batch *b)

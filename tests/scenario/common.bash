@@ -51,11 +51,20 @@ new_rundir() {
 }
 
 # start_daemon DIR [ARGS...]: starts vxstackd --detach in DIR and records
-# its pid.
+# its pid.  Unless VXSTACK_REAL_PORTS=1, the daemon runs with
+# --enable-dummy=override: the seed topology's taps and the bridges'
+# internal ports are software devices, so that no kernel device is made on
+# the host (real tap, internal and system ports are what
+# VXSTACK_REAL_PORTS=1 scenarios, run as root in their own namespaces,
+# use).
 start_daemon() {
     local dir=$1
     shift
-    "$VXSTACKD" --detach --rundir "$dir" "$@" || fail "vxstackd failed to start in $dir"
+    local dummy=(--enable-dummy=override)
+    if [ "${VXSTACK_REAL_PORTS:-0}" = 1 ]; then
+        dummy=()
+    fi
+    "$VXSTACKD" --detach --rundir "$dir" "${dummy[@]}" "$@" || fail "vxstackd failed to start in $dir"
     [ -s "$dir/vxstackd.pid" ] || fail "no pid file in $dir"
     SCENARIO_PIDS+=("$(cat "$dir/vxstackd.pid")")
 }
