@@ -47,7 +47,16 @@ done
 check_eq "$(ip -n "$vm1" -o link show $tap1 | grep -o 'mtu [0-9]*')" "mtu 1450" \
     "the instance tap's MTU"
 
-# Watch the underlay while the instances talk.
+# Watch the underlay while the instances talk.  A veth passes UDP GSO
+# super-packets whole, which tcpdump would show as one long packet; without
+# that offload the kernel cuts them before the capture point, as a NIC
+# would on the wire, so the capture shows the datagrams the peer receives.
+wire_segments=0
+if command -v ethtool >/dev/null; then
+    ip netns exec "$cmp_ns" ethtool -K ul0 tx-udp-segmentation off 2>/dev/null \
+        && ip netns exec "$net_ns" ethtool -K ul0 tx-udp-segmentation off 2>/dev/null \
+        && wire_segments=1
+fi
 bg_in "$cmp_ns" td tcpdump -i ul0 -n -e -U -w "$cmp/ul0.pcap" udp port 4789 \
     2>"$cmp/tcpdump.err"
 for i in $(seq 50); do
@@ -73,9 +82,9 @@ kill -INT "$td"
 wait "$td"
 wire=$(tcpdump -n -e -r "$cmp/ul0.pcap" 2>/dev/null)
 echo "$wire" | grep -E "ICMP echo request" | head -n 2
-echo "$wire" | grep -qE "IP $cmp_ip\.[0-9]+ > $net_ip\.4789: VXLAN, flags \[I\] \(0x08\), vni 239" \
-    || fail "tcpdump on ul0: no VXLAN VNI 239 from the compute node"
-echo "$wire" | grep -qE "IP $net_ip\.[0-9]+ > $cmp_ip\.4789: VXLAN, flags \[I\] \(0x08\), vni 239" \
+echo "$wire" | grep -qE "$cmp_ip\.[0-9]+ > $net_ip\.4789: VXLAN, flags \[I\] \(0x08\), vni 239" \
+    || { echo "$wire" | head -n 4; fail "tcpdump on ul0: no VXLAN VNI 239 from the compute node"; }
+echo "$wire" | grep -qE "$net_ip\.[0-9]+ > $cmp_ip\.4789: VXLAN, flags \[I\] \(0x08\), vni 239" \
     || fail "tcpdump on ul0: no VXLAN VNI 239 from the network node"
 # Outer frames: at most 1514 bytes (1500-byte IP packets), and the TCP
 # transfer fills them: inner frames of 1464 bytes (1450 + Ethernet).
@@ -86,7 +95,11 @@ inner_max=$(echo "$wire" | grep -v '^[0-9][0-9]:' \
     | sed -n 's/.*, ethertype IPv4 (0x0800), length \([0-9]*\):.*/\1/p' \
     | sort -n | tail -n 1)
 echo "largest outer frame $outer_max, largest inner frame $inner_max"
-check_eq "$outer_max" 1514 "largest outer frame on the underlay"
+if [ $wire_segments = 1 ]; then
+    check_eq "$outer_max" 1514 "largest outer frame on the underlay"
+else
+    echo "no ethtool: outer frames may be GSO super-packets, not checked"
+fi
 check_eq "$inner_max" 1464 "largest inner frame on the underlay"
 
 # A capture on the tap from the daemon's side shows the instance's frames.

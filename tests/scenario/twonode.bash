@@ -168,20 +168,20 @@ bg_in() {
 # with python3 sockets.  Stores the bytes the server received in VAR; fails
 # if none.
 tcp_transfer() {
-    local __var=$1 cns=$2 sns=$3 sip=$4 srv out bytes tmp
+    local __var=$1 cns=$2 sns=$3 sip=$4 __srv __out __bytes __tmp
     if command -v iperf3 >/dev/null; then
-        bg_in "$sns" srv iperf3 -s -1 -B "$sip" -p 5201
+        bg_in "$sns" __srv iperf3 -s -1 -B "$sip" -p 5201 >/dev/null
         for i in $(seq 50); do
             ip netns exec "$sns" ss -ltn 2>/dev/null | grep -q ":5201 " && break
             sleep 0.1
         done
-        out=$(ip netns exec "$cns" timeout 15 iperf3 -c "$sip" -p 5201 -t 2 -J) \
-            || { wait "$srv"; fail "iperf3 from $cns to $sip failed: $out"; }
-        wait "$srv"
-        bytes=$(python3 -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bytes"]))' <<< "$out")
+        __out=$(ip netns exec "$cns" timeout 15 iperf3 -c "$sip" -p 5201 -t 2 -J) \
+            || { wait "$__srv"; fail "iperf3 from $cns to $sip failed: $__out"; }
+        wait "$__srv"
+        __bytes=$(python3 -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bytes"]))' <<< "$__out")
     else
-        new_rundir tmp
-        bg_in "$sns" srv timeout 15 python3 -c '
+        new_rundir __tmp
+        bg_in "$sns" __srv timeout 15 python3 -c '
 import socket, sys
 s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind((sys.argv[1], 5201)); s.listen(1)
@@ -190,7 +190,7 @@ while True:
     b = c.recv(65536)
     if not b: break
     n += len(b)
-print(n)' "$sip" >"$tmp/tcp.out"
+print(n)' "$sip" >"$__tmp/tcp.out"
         sleep 0.5
         ip netns exec "$cns" timeout 15 python3 -c '
 import socket, sys, time
@@ -198,9 +198,9 @@ s = socket.create_connection((sys.argv[1], 5201), timeout=5)
 end = time.time() + 2; buf = b"x" * 65536
 while time.time() < end: s.sendall(buf)
 s.close()' "$sip" || fail "TCP transfer from $cns to $sip failed"
-        wait "$srv"
-        bytes=$(cat "$tmp/tcp.out")
+        wait "$__srv"
+        __bytes=$(cat "$__tmp/tcp.out")
     fi
-    [ "${bytes:-0}" -gt 0 ] || fail "no TCP bytes from $cns to $sip"
-    printf -v "$__var" '%s' "$bytes"
+    [ "${__bytes:-0}" -gt 0 ] || fail "no TCP bytes from $cns to $sip"
+    printf -v "$__var" '%s' "$__bytes"
 }
