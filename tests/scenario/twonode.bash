@@ -170,13 +170,15 @@ bg_in() {
 tcp_transfer() {
     local __var=$1 cns=$2 sns=$3 sip=$4 __srv __out __bytes __tmp
     if command -v iperf3 >/dev/null; then
-        bg_in "$sns" __srv iperf3 -s -1 -B "$sip" -p 5201 >/dev/null
+        bg_in "$sns" __srv timeout 20 iperf3 -s -1 -B "$sip" -p 5201 \
+            >/dev/null
         for i in $(seq 50); do
             ip netns exec "$sns" ss -ltn 2>/dev/null | grep -q ":5201 " && break
             sleep 0.1
         done
         __out=$(ip netns exec "$cns" timeout 15 iperf3 -c "$sip" -p 5201 -t 2 -J) \
-            || { wait "$__srv"; fail "iperf3 from $cns to $sip failed: $__out"; }
+            || { kill "$__srv"; wait "$__srv"
+                 fail "iperf3 from $cns to $sip failed: $__out"; }
         wait "$__srv"
         __bytes=$(python3 -c 'import json,sys; print(int(json.load(sys.stdin)["end"]["sum_received"]["bytes"]))' <<< "$__out")
     else
@@ -197,7 +199,9 @@ import socket, sys, time
 s = socket.create_connection((sys.argv[1], 5201), timeout=5)
 end = time.time() + 2; buf = b"x" * 65536
 while time.time() < end: s.sendall(buf)
-s.close()' "$sip" || fail "TCP transfer from $cns to $sip failed"
+s.close()' "$sip" \
+            || { kill "$__srv"; wait "$__srv"
+                 fail "TCP transfer from $cns to $sip failed"; }
         wait "$__srv"
         __bytes=$(cat "$__tmp/tcp.out")
     fi
