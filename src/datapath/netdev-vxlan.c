@@ -848,6 +848,12 @@ vxlan_rx_drain(struct netdev_vxlan *dev, struct vxlan_rx *rx,
             rx->next_msg++;
             continue;
         }
+        if (!len) {
+            /* An empty datagram has no segment to look at. */
+            count_rx_drop(dev, VXLAN_RX_SHORT);
+            rx->next_msg++;
+            continue;
+        }
         rx_meta(dev, m, &rx->addrs[i], len, &meta);
         while (rx->next_ofs < len && !pkt_batch_is_full(batch)) {
             size_t seg = MIN(meta.seg_size, len - rx->next_ofs);
