@@ -7,12 +7,20 @@
  * from a pcap file) and sends bad datagrams.  The UDP port is picked per
  * process rather than 4789, so that these tests do not collide with
  * daemons or other test runs on the same machine.
+ *
+ * With root, kernel_interop also checks interoperation with the Linux
+ * kernel's vxlan device, in network namespaces of its own: the kernel
+ * pings an address that the test answers through the vxlan device.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
+#include <sched.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "datapath/dpif.h"
@@ -794,4 +802,169 @@ TEST(too_big_ipv4)
 TEST(too_big_ipv6)
 {
     check_too_big(true);
+}
+
+/* Interop with the Linux kernel's vxlan device. */
+
+/* Runs the shell command FORMAT; fails the test if it fails. */
+static void PRINTF_FORMAT(1, 2)
+run(const char *format, ...)
+{
+    va_list args;
+    char *cmd;
+    int status;
+
+    va_start(args, format);
+    cmd = xvasprintf(format, args);
+    va_end(args);
+    status = system(cmd);
+    if (status) {
+        harness_fail(__FILE__, __LINE__, "`%s` failed (status %d)", cmd,
+                     status);
+    }
+    free(cmd);
+}
+
+#define KERNEL_MAC { { 0x02, 0, 0, 0, 0x23, 0x9a } }
+
+/* Answers an ARP request for 192.168.239.1 or an ICMP echo request to it,
+ * arriving in frame P, through NETDEV back to the kernel VTEP at
+ * 10.239.0.2.  Returns 1 for an ARP request, 2 for an echo request, 0 for
+ * anything else. */
+static int
+answer(struct netdev *netdev, const struct pkt *p)
+{
+    static const struct eth_addr mac = KERNEL_MAC;
+    const uint8_t *d = pkt_data(p);
+    size_t size = pkt_size(p);
+    uint8_t ours[4] = { 192, 168, 239, 1 };
+    struct pkt *reply;
+    uint8_t *r;
+    int kind;
+
+    if (size >= 42 && d[12] == 0x08 && d[13] == 0x06 && d[21] == 1
+        && !memcmp(d + 38, ours, 4)) {
+        reply = pkt_clone_data(d, 42);
+        r = pkt_data(reply);
+        memcpy(r, d + 6, 6);
+        memcpy(r + 6, mac.ea, 6);
+        r[21] = 2;
+        memcpy(r + 22, mac.ea, 6);
+        memcpy(r + 28, ours, 4);
+        memcpy(r + 32, d + 22, 6);
+        memcpy(r + 38, d + 28, 4);
+        kind = 1;
+    } else if (size >= 42 && d[12] == 0x08 && d[13] == 0x00 && d[23] == 1
+               && d[34] == 8 && !memcmp(d + 30, ours, 4)) {
+        size_t ihl = (size_t) (d[14] & 0x0f) * 4;
+        size_t len = (size_t) (d[16] << 8 | d[17]);
+        struct ip_header *ip;
+        be16 sum;
+
+        reply = pkt_clone_data(d, 14 + len);
+        r = pkt_data(reply);
+        ip = (struct ip_header *) (r + 14);
+        memcpy(r, d + 6, 6);
+        memcpy(r + 6, mac.ea, 6);
+        ip->ip_src = htonl(0xc0a8ef01);
+        memcpy(&ip->ip_dst, d + 26, 4);
+        r[14 + ihl] = 0;
+        r[14 + ihl + 2] = r[14 + ihl + 3] = 0;
+        sum = csum(r + 14 + ihl, len - ihl);
+        memcpy(r + 14 + ihl + 2, &sum, 2);
+        kind = 2;
+    } else {
+        return 0;
+    }
+    memset(&reply->md.tunnel, 0, sizeof reply->md.tunnel);
+    reply->md.tunnel.tun_id = htonll(VNI);
+    reply->md.tunnel.ip_src = htonl(0x0aef0001);
+    reply->md.tunnel.ip_dst = htonl(0x0aef0002);
+    reply->md.tunnel.tp_dst = htons(VXLAN_PORT);
+    reply->md.tunnel.flags = FLOW_TNL_F_DONT_FRAGMENT | FLOW_TNL_F_KEY;
+    send_pkts(netdev, &reply, 1);
+    pkt_free(reply);
+    return kind;
+}
+
+TEST(kernel_interop)
+{
+    be32 local = htonl(0x0aef0001);
+    struct netdev_rxq *rxq;
+    struct netdev *netdev;
+    bool got_arp = false, got_echo = false;
+    int kfd, status;
+    pid_t pid;
+
+    if (geteuid()) {
+        SKIP("the kernel vxlan interop check needs root (namespaces)");
+    }
+    if (system("command -v ip >/dev/null && command -v nsenter >/dev/null "
+               "&& command -v ping >/dev/null")) {
+        SKIP("ip, nsenter or ping is not installed");
+    }
+    /* The test process (a child of the harness) gets its own namespaces,
+     * which vanish with it: first the kernel VTEP's, then ours, joined by
+     * a veth pair 10.239.0.1 (us) - 10.239.0.2 (kernel). */
+    if (unshare(CLONE_NEWNET)) {
+        SKIP("cannot create a network namespace");
+    }
+    kfd = open("/proc/self/ns/net", O_RDONLY);
+    ASSERT_GE(kfd, 0);
+    ASSERT_OK(unshare(CLONE_NEWNET));
+    run("ip link set lo up && ip link add vxt0 type veth peer name vxt1 "
+        "netns /proc/self/fd/%d && ip addr add 10.239.0.1/24 dev vxt0 "
+        "&& ip link set vxt0 up", kfd);
+    run("nsenter --net=/proc/self/fd/%d sh -c 'ip link set lo up "
+        "&& ip addr add 10.239.0.2/24 dev vxt1 && ip link set vxt1 up "
+        "&& ip link add vx0 type vxlan id %d local 10.239.0.2 "
+        "remote 10.239.0.1 dstport %d && ip addr add 192.168.239.2/24 "
+        "dev vx0 && ip link set vx0 up'", kfd, VNI, VXLAN_PORT);
+
+    ASSERT_OK(netdev_vxlan_register());
+    ASSERT_OK(netdev_open("vxlan_k", "vxlan", &netdev));
+    ASSERT_OK(netdev_vxlan_set_endpoints(netdev, &local, 1, VXLAN_PORT));
+    ASSERT_OK(netdev_rxq_open(netdev, 0, &rxq));
+
+    /* The kernel pings 192.168.239.1, which we answer: its ARP request
+     * and echo request must decapsulate here, our replies there. */
+    pid = fork();
+    ASSERT_GE(pid, 0);
+    if (!pid) {
+        if (setns(kfd, CLONE_NEWNET)) {
+            _exit(126);
+        }
+        execlp("sh", "sh", "-c", "ping -c 1 -W 3 192.168.239.1 >/dev/null",
+               (char *) NULL);
+        _exit(127);
+    }
+    for (int tries = 0; tries < 4000 && !got_echo; tries++) {
+        struct pkt_batch batch;
+
+        pkt_batch_init(&batch);
+        if (netdev_rxq_recv(rxq, &batch)) {
+            usleep(1000);
+            continue;
+        }
+        for (size_t i = 0; i < batch.count; i++) {
+            const struct flow_tnl *tnl = &batch.pkts[i]->md.tunnel;
+            int kind;
+
+            ASSERT_HEX_EQ(ntohll(tnl->tun_id), VNI);
+            ASSERT_HEX_EQ(ntohl(tnl->ip_src), 0x0aef0002);
+            ASSERT_HEX_EQ(ntohl(tnl->ip_dst), 0x0aef0001);
+            kind = answer(netdev, batch.pkts[i]);
+            got_arp |= kind == 1;
+            got_echo |= kind == 2;
+        }
+        pkt_batch_free(&batch);
+    }
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(got_arp);
+    ASSERT_TRUE(got_echo);
+    ASSERT_TRUE(WIFEXITED(status));
+    ASSERT_EQ(WEXITSTATUS(status), 0);
+    netdev_rxq_close(rxq);
+    netdev_close(netdev);
+    close(kfd);
 }
