@@ -22,6 +22,7 @@
 #include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <linux/virtio_net.h>
 
 #include "datapath/dpif.h"
 #include "datapath/netdev-dummy.h"
@@ -788,6 +789,30 @@ check_too_big(bool ipv6)
     ASSERT_EQ(pkt_size(r[0]), 1000);
     pkt_free(r[0]);
     ASSERT_TRUE(netdev_dummy_pop_tx(tap) == NULL);
+
+    /* A GSO frame whose segments fit is not too big, however long. */
+    if (!ipv6) {
+        p = make_big_frame(30000, false);
+        p->ol.gso_type = VIRTIO_NET_HDR_GSO_UDP;
+        p->ol.gso_size = 1400;
+        p->ol.csum_start = 34;
+        p->md.in_port = tap_port;
+        dp_execute(dp, p, &acts);
+        ASSERT_TRUE(netdev_dummy_pop_tx(tap) == NULL);
+        ASSERT_EQ(status_value(tnl, "tx_too_big"), 1);
+
+        /* One whose segments do not fit is. */
+        p = make_big_frame(mtu - VXLAN_IPV4_IP_OVERHEAD + 1, false);
+        p->ol.gso_type = VIRTIO_NET_HDR_GSO_UDP;
+        p->ol.gso_size = (uint16_t) (mtu - VXLAN_IPV4_IP_OVERHEAD - 41);
+        p->ol.csum_start = 34;
+        p->md.in_port = tap_port;
+        dp_execute(dp, p, &acts);
+        icmp = netdev_dummy_pop_tx(tap);
+        ASSERT_TRUE(icmp != NULL);
+        pkt_free(icmp);
+        ASSERT_EQ(status_value(tnl, "tx_too_big"), 2);
+    }
 
     odp_actions_destroy(&acts);
     dp_destroy(dp);
