@@ -111,4 +111,32 @@ echo "$cov" | grep -qE "^vxlan_rx_bad_flags .* total: 1$" \
 echo "$cov" | grep -qE "^dp_drop_no_tunnel_port .* total: 2$" \
     || fail "the unknown remote and the unknown VNI are not counted as dropped"
 check_contains "$("$VXSTACK" dpctl show)" "lost:2" "the two drops are lost lookups"
+
+# A port in use on a local address: the error clears by itself once it is
+# free (the daemon retries every 10 s, here hurried by time/warp).
+python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.12", int(sys.argv[1])))
+open(sys.argv[2], "w").close()
+time.sleep(float(sys.argv[3]))
+' "$port" "$dir/held" 3 &
+holder=$!
+for i in $(seq 50); do [ -e "$dir/held" ] && break; sleep 0.1; done
+"$VXSTACK" vsctl add-port br0 vx2 -- set interface vx2 type=vxlan \
+    options:remote_ip=127.0.0.44 options:local_ip=127.0.0.12 \
+    options:key=239 options:dst_port="$port" || fail "add vx2"
+check_contains "$("$VXSTACK" vsctl get interface vx2 error)" \
+    "could not bind VXLAN socket to 127.0.0.12:$port (Address already in use)" \
+    "port in use"
+wait "$holder"
+"$VXSTACK" appctl time/warp 11000 >/dev/null || fail "time/warp"
+for i in $(seq 50); do
+    err=$("$VXSTACK" vsctl get interface vx2 error)
+    [ "$err" = "[]" ] && break
+    sleep 0.1
+done
+check_eq "$err" "[]" "vx2 bound once the port is free"
+check_contains "$("$VXSTACK" dpctl show -s)" "endpoint_127.0.0.12=bound" \
+    "endpoint bound after the retry"
 exit 0
