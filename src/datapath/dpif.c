@@ -247,15 +247,25 @@ dp_flush(struct dp *dp)
 
 static void dp_send(struct dp *, uint32_t port_no, struct pkt *);
 
-/* Returns the bytes in front of the IP header of frame P (Ethernet and
- * VLAN headers), or ETH_HEADER_LEN when P was not parsed as IP. */
+/* Returns the bytes of Ethernet and VLAN headers in front of the L3
+ * header of frame P, read from its bytes (actions since extraction may
+ * have pushed or popped tags). */
 static size_t
 pkt_l2_len(const struct pkt *p)
 {
-    uint16_t l3 = p->layers.l3;
+    const uint8_t *d = pkt_data(p);
+    size_t size = pkt_size(p);
+    size_t len = ETH_HEADER_LEN;
 
-    return l3 != PKT_LAYER_NONE && l3 >= ETH_HEADER_LEN && l3 < pkt_size(p)
-           ? l3 : ETH_HEADER_LEN;
+    while (len + VLAN_HEADER_LEN <= size) {
+        uint16_t type = (uint16_t) (d[len - 2] << 8 | d[len - 1]);
+
+        if (type != ETH_TYPE_VLAN_8021Q && type != ETH_TYPE_VLAN_8021AD) {
+            break;
+        }
+        len += VLAN_HEADER_LEN;
+    }
+    return len;
 }
 
 /* Returns the length of the frames that GSO frame P becomes once cut:
