@@ -236,7 +236,13 @@ static struct {
     size_t n;                  /* Number of 'ips'. */
     uint16_t dst_port;         /* UDP port of the tunnel port. */
     bool applied;              /* Given to the device this time. */
-} tunnel_eps;
+    long long int retry;       /* When to reconfigure again because an
+                                * endpoint failed to bind, or LLONG_MAX. */
+} tunnel_eps = { .retry = LLONG_MAX };
+
+/* How often to try again to bind an endpoint that failed: an address may
+ * become local, or a port be freed, without a database change. */
+#define TUNNEL_RETRY_MS 10000
 
 /* Gathers into 'tunnel_eps' the local endpoints of every vxlan interface
  * in a bridge (their local_ip, INADDR_ANY for those without). */
@@ -248,6 +254,7 @@ gather_tunnel_endpoints(const struct vsdb_data *data)
 
     free(tunnel_eps.ips);
     memset(&tunnel_eps, 0, sizeof tunnel_eps);
+    tunnel_eps.retry = LLONG_MAX;
     tunnel_eps.ips = xcalloc(vsdb_count(data, VSDB_INTERFACE) + 1,
                              sizeof *tunnel_eps.ips);
     VSDB_FOR_EACH_ROW (iface, idx, VSDB_INTERFACE, data) {
@@ -286,8 +293,10 @@ apply_tunnel_endpoints(uint32_t odp_port)
         return;
     }
     tunnel_eps.applied = true;
-    netdev_vxlan_set_endpoints(netdev, tunnel_eps.ips, tunnel_eps.n,
-                               tunnel_eps.dst_port);
+    if (netdev_vxlan_set_endpoints(netdev, tunnel_eps.ips, tunnel_eps.n,
+                                   tunnel_eps.dst_port)) {
+        tunnel_eps.retry = time_msec() + TUNNEL_RETRY_MS;
+    }
 }
 
 /* Builds the trunk bitmap of PORT (NULL when it trunks all VLANs). */
@@ -1525,6 +1534,9 @@ bridge_run(void)
     ofproto_for_each(run_one, &aux);
     next_ofproto_wake = aux.next;
     capture_run();
+    if (aux.now >= tunnel_eps.retry) {
+        bridge_reconfigure(db, NULL);
+    }
 }
 
 static void
@@ -1535,6 +1547,9 @@ bridge_wait(void)
         poll_timer_wait_until(next_ofproto_wake);
     }
     capture_wait();
+    if (tunnel_eps.retry != LLONG_MAX) {
+        poll_timer_wait_until(tunnel_eps.retry);
+    }
 }
 
 static void
@@ -1559,6 +1574,7 @@ bridge_fini(void)
     dp = NULL;
     free(tunnel_eps.ips);
     memset(&tunnel_eps, 0, sizeof tunnel_eps);
+    tunnel_eps.retry = LLONG_MAX;
 }
 
 const struct daemon_module bridge_module = {

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <linux/virtio_net.h>
 
 #include "conntrack/conntrack.h"
 #include "datapath/netdev-provider.h"
@@ -253,15 +254,49 @@ dp_flush(struct dp *dp)
 
 static void dp_send(struct dp *, uint32_t port_no, struct pkt *);
 
-/* Returns the bytes in front of the IP header of frame P (Ethernet and
- * VLAN headers), or ETH_HEADER_LEN when P was not parsed as IP. */
+/* Returns the bytes of Ethernet and VLAN headers in front of the L3
+ * header of frame P, read from its bytes (actions since extraction may
+ * have pushed or popped tags). */
 static size_t
 pkt_l2_len(const struct pkt *p)
 {
-    uint16_t l3 = p->layers.l3;
+    const uint8_t *d = pkt_data(p);
+    size_t size = pkt_size(p);
+    size_t len = ETH_HEADER_LEN;
 
-    return l3 != PKT_LAYER_NONE && l3 >= ETH_HEADER_LEN && l3 < pkt_size(p)
-           ? l3 : ETH_HEADER_LEN;
+    while (len + VLAN_HEADER_LEN <= size) {
+        uint16_t type = (uint16_t) (d[len - 2] << 8 | d[len - 1]);
+
+        if (type != ETH_TYPE_VLAN_8021Q && type != ETH_TYPE_VLAN_8021AD) {
+            break;
+        }
+        len += VLAN_HEADER_LEN;
+    }
+    return len;
+}
+
+/* Returns the length of the frames that GSO frame P becomes once cut:
+ * its headers (through the TCP header, or the UDP header for UDP GSO)
+ * plus gso_size bytes, at most P's own length. */
+static size_t
+gso_segment_len(const struct pkt *p)
+{
+    const uint8_t *d = pkt_data(p);
+    size_t size = pkt_size(p);
+    size_t l4 = (p->layers.l4 != PKT_LAYER_NONE ? p->layers.l4
+                 : p->ol.csum_start);
+    size_t hdr;
+
+    if (p->ol.gso_type == VIRTIO_NET_HDR_GSO_TCPV4
+        || p->ol.gso_type == VIRTIO_NET_HDR_GSO_TCPV6) {
+        if (l4 + TCP_HEADER_LEN > size) {
+            return size;
+        }
+        hdr = l4 + (size_t) (d[l4 + 12] >> 4) * 4;
+    } else {
+        hdr = l4 + UDP_HEADER_LEN;
+    }
+    return MIN(hdr + p->ol.gso_size, size);
 }
 
 /* Checks packet P (owned), about to leave by the vxlan device PORT, against
@@ -276,16 +311,16 @@ dp_tunnel_fits(struct dp *dp, struct dp_port *port, struct pkt *p)
 {
     const struct flow_tnl *tnl = &p->md.tunnel;
     uint32_t mtu;
-    size_t l2_len;
+    size_t len, l2_len;
     struct pkt *icmp;
 
-    /* A GSO frame's segments are what goes on the wire; the generic layer
-     * segments it, and each segment meets the check then. */
-    if (p->ol.gso_type || !tnl->ip_dst) {
+    if (!tnl->ip_dst) {
         return true;
     }
+    /* A GSO frame is cut before it leaves: its segments must fit. */
+    len = p->ol.gso_type ? gso_segment_len(p) : pkt_size(p);
     mtu = netdev_vxlan_path_mtu(port->netdev, tnl->ip_src, tnl->ip_dst);
-    if (!mtu || pkt_size(p) + VXLAN_IPV4_IP_OVERHEAD <= mtu) {
+    if (!mtu || len + VXLAN_IPV4_IP_OVERHEAD <= mtu) {
         /* Fits, or no route: the send fails and counts that. */
         return true;
     }

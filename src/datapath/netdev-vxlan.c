@@ -28,6 +28,7 @@ COVERAGE_DEFINE(vxlan_rx_bad_flags);
 COVERAGE_DEFINE(vxlan_rx_bad_reserved);
 COVERAGE_DEFINE(vxlan_rx_bad_inner);
 COVERAGE_DEFINE(vxlan_rx_truncated);
+COVERAGE_DEFINE(vxlan_rx_overflow);
 COVERAGE_DEFINE(vxlan_tx_no_endpoint);
 COVERAGE_DEFINE(vxlan_tx_too_big);
 COVERAGE_DEFINE(vxlan_tx_error);
@@ -63,6 +64,9 @@ struct vxlan_endpoint {
     int tx_fds[VXLAN_N_TX_SOCKS];     /* Bound to local_ip:ephemeral, or
                                        * -1 when unbound. */
     bool tx_df[VXLAN_N_TX_SOCKS];     /* Whether each tx socket sets DF. */
+    uint32_t rx_ovfl;                 /* Datagrams the kernel dropped on
+                                       * 'rx_fd' for want of buffer space,
+                                       * as last reported (SO_RXQ_OVFL). */
 };
 
 /* A cached path MTU. */
@@ -74,11 +78,11 @@ struct vxlan_pmtu {
     long long int expires;            /* When to ask the kernel again. */
 };
 
-/* Control buffer of one received message: IP_PKTINFO, IP_TTL, IP_TOS and
- * UDP_GRO. */
+/* Control buffer of one received message: IP_PKTINFO, IP_TTL, IP_TOS,
+ * UDP_GRO and SO_RXQ_OVFL. */
 union vxlan_rx_cmsg {
     char buf[CMSG_SPACE(sizeof(struct in_pktinfo))
-             + 3 * CMSG_SPACE(sizeof(int))];
+             + 4 * CMSG_SPACE(sizeof(int))];
     struct cmsghdr align;
 };
 
@@ -294,6 +298,17 @@ setsockopt_int(int fd, int level, int name, int value)
     }
 }
 
+/* Sets the socket buffer size option NAME (SO_RCVBUF or SO_SNDBUF) of FD
+ * to SIZE, beyond the system's maximum where we may (FORCE_NAME, with
+ * CAP_NET_ADMIN): a burst at line rate must not overflow it. */
+static void
+set_sockbuf(int fd, int force_name, int name, int size)
+{
+    if (setsockopt(fd, SOL_SOCKET, force_name, &size, sizeof size)) {
+        setsockopt_int(fd, SOL_SOCKET, name, size);
+    }
+}
+
 /* Opens and binds the receive socket of EP on DEV's port (unless
  * SKIP_RX, when an INADDR_ANY endpoint receives for it) and its sending
  * sockets.  Sets ep->error. */
@@ -315,7 +330,8 @@ endpoint_open(struct netdev_vxlan *dev, struct vxlan_endpoint *ep,
         setsockopt_int(fd, IPPROTO_IP, IP_PKTINFO, 1);
         setsockopt_int(fd, IPPROTO_IP, IP_RECVTTL, 1);
         setsockopt_int(fd, IPPROTO_IP, IP_RECVTOS, 1);
-        setsockopt_int(fd, SOL_SOCKET, SO_RCVBUF, 4 << 20);
+        setsockopt_int(fd, SOL_SOCKET, SO_RXQ_OVFL, 1);
+        set_sockbuf(fd, SO_RCVBUFFORCE, SO_RCVBUF, 8 << 20);
         if (dev->gro && setsockopt(fd, SOL_UDP, UDP_GRO, &on, sizeof on)) {
             VLOG_INFO("%s: UDP GRO not available (%s), receiving one "
                       "datagram per buffer", dev->up.name,
@@ -333,7 +349,7 @@ endpoint_open(struct netdev_vxlan *dev, struct vxlan_endpoint *ep,
         }
         /* Nothing is read from a sending socket. */
         setsockopt_int(fd, SOL_SOCKET, SO_RCVBUF, 1);
-        setsockopt_int(fd, SOL_SOCKET, SO_SNDBUF, 1 << 20);
+        set_sockbuf(fd, SO_SNDBUFFORCE, SO_SNDBUF, 4 << 20);
         ep->tx_fds[i] = fd;
         ep->tx_df[i] = true;
     }
@@ -736,6 +752,27 @@ count_rx_drop(struct netdev_vxlan *dev, enum vxlan_rx_verdict verdict)
                 netdev_vxlan_verdict_name(verdict));
 }
 
+/* Counts the datagrams that the kernel dropped on EP's receive socket
+ * since the last time, as the SO_RXQ_OVFL control message of the received
+ * message M reports.  DEV's mutex is held. */
+static void
+count_rx_overflow(struct netdev_vxlan *dev, struct vxlan_endpoint *ep,
+                  const struct msghdr *m)
+{
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c;
+         c = CMSG_NXTHDR((struct msghdr *) m, c)) {
+        if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL) {
+            uint32_t drops, delta;
+
+            memcpy(&drops, CMSG_DATA(c), sizeof drops);
+            delta = drops - ep->rx_ovfl;
+            ep->rx_ovfl = drops;
+            dev->up.stats.rx_dropped += delta;
+            COVERAGE_ADD(vxlan_rx_overflow, delta);
+        }
+    }
+}
+
 /* Receives up to PKT_BATCH_SIZE messages from the first endpoint, in
  * round-robin order, that has some.  Returns true if any arrived.  DEV's
  * mutex is held. */
@@ -765,6 +802,7 @@ vxlan_rx_fill(struct netdev_vxlan *dev, struct vxlan_rx *rx)
         }
         n = recvmmsg(fd, rx->msgs, PKT_BATCH_SIZE, MSG_DONTWAIT, NULL);
         if (n > 0) {
+            count_rx_overflow(dev, &dev->eps[idx], &rx->msgs[n - 1].msg_hdr);
             rx->n_msgs = (size_t) n;
             rx->next_msg = 0;
             rx->next_ofs = 0;
@@ -845,6 +883,12 @@ vxlan_rx_drain(struct netdev_vxlan *dev, struct vxlan_rx *rx,
             COVERAGE_INC(vxlan_rx_truncated);
             dev->rx_truncated++;
             dev->up.stats.rx_errors++;
+            rx->next_msg++;
+            continue;
+        }
+        if (!len) {
+            /* An empty datagram has no segment to look at. */
+            count_rx_drop(dev, VXLAN_RX_SHORT);
             rx->next_msg++;
             continue;
         }

@@ -44,8 +44,13 @@
  * a send refreshes the entry.  The datapath uses it to answer frames too
  * big for the tunnel with ICMP (pkt-icmp.h).
  *
- * The outer DF bit of a received datagram is not visible through a UDP
- * socket, so received metadata never has FLOW_TNL_F_DONT_FRAGMENT.
+ * Limits.  The underlay is IPv4.  The UDP checksum is always computed (by
+ * the kernel or the NIC): UDP GSO requires it, and the options:csum=false
+ * of a tunnel does not turn it off.  The outer DF bit of a received
+ * datagram is not visible through a UDP socket, so received metadata
+ * never has FLOW_TNL_F_DONT_FRAGMENT.  Datagrams that the kernel drops
+ * because the receive buffer is full count as rx_dropped (SO_RXQ_OVFL,
+ * reported with the next datagram queued).
  *
  * Thread safety: every function is thread-safe (the device mutex guards
  * the sockets, counters and the MTU cache).
