@@ -302,9 +302,14 @@ netdev_linux_construct(struct netdev *netdev)
     if (error) {
         goto close_fd;
     }
-    /* Up, and promiscuous for a device whose traffic is not addressed to
-     * it (as dpif-netdev does for non-internal ports). */
-    error = dev_update_flags(netdev->name, 0, IFF_UP);
+    /* A tap comes up for its instance; a system device is up already
+     * (system_open()) and promiscuous, for traffic not addressed to it (as
+     * dpif-netdev does for non-internal ports); an internal port is left
+     * to the administrator, as in OVS (a bridge's interface is down until
+     * set up). */
+    if (!strcmp(netdev->type, "tap")) {
+        error = dev_update_flags(netdev->name, 0, IFF_UP);
+    }
     if (!error && !dev->is_tap) {
         struct ifreq ifr;
 
@@ -747,7 +752,10 @@ netdev_linux_send(struct netdev *netdev, int qid, struct pkt_batch *batch,
     if (fatal) {
         linux_device_failed(dev, fatal);
         error = netdev_get_error(netdev);
-    } else if (error && error != EAGAIN && error != ENOBUFS) {
+    } else if (error && error != EAGAIN && error != ENOBUFS && error != EIO
+               && error != ENETDOWN) {
+        /* A full queue or a link that is down (a bridge's internal port
+         * nobody set up) is counted, not logged. */
         static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
 
         VLOG_WARN_RL(&rl, "%s: send error (%s)", netdev->name,
