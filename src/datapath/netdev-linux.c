@@ -243,12 +243,20 @@ static int
 system_open(struct netdev_linux *dev)
 {
     const char *name = dev->up.name;
+    socklen_t len = sizeof (int);
     struct sockaddr_ll sll;
-    int one = 1;
+    int bufsize = 4 * 1024 * 1024;
+    int one = 1, error;
 
     dev->ifindex = (int) if_nametoindex(name);
     if (!dev->ifindex) {
         return ENODEV;
+    }
+    /* Up before binding: a socket bound to a device that is down starts
+     * with a pending ENETDOWN that its first send would return. */
+    error = dev_update_flags(name, 0, IFF_UP);
+    if (error) {
+        return error;
     }
     dev->fd = socket(AF_PACKET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC,
                      htons(ETH_P_ALL));
@@ -261,11 +269,16 @@ system_open(struct netdev_linux *dev)
                       sizeof one)) {
         return errno;
     }
+    /* Room for a few dozen 64 KiB GSO frames each way (the default holds
+     * three); best effort, SO_RCVBUFFORCE needs CAP_NET_ADMIN. */
+    setsockopt(dev->fd, SOL_SOCKET, SO_RCVBUFFORCE, &bufsize, sizeof bufsize);
+    setsockopt(dev->fd, SOL_SOCKET, SO_SNDBUFFORCE, &bufsize, sizeof bufsize);
     memset(&sll, 0, sizeof sll);
     sll.sll_family = AF_PACKET;
     sll.sll_protocol = htons(ETH_P_ALL);
     sll.sll_ifindex = dev->ifindex;
-    if (bind(dev->fd, (struct sockaddr *) &sll, sizeof sll) < 0) {
+    if (bind(dev->fd, (struct sockaddr *) &sll, sizeof sll) < 0
+        || getsockopt(dev->fd, SOL_SOCKET, SO_ERROR, &error, &len) < 0) {
         return errno;
     }
     /* The kernel segments what the device cannot, but the point of
@@ -294,9 +307,14 @@ netdev_linux_construct(struct netdev *netdev)
     if (error) {
         goto close_fd;
     }
-    /* Up, and promiscuous for a device whose traffic is not addressed to
-     * it (as dpif-netdev does for non-internal ports). */
-    error = dev_update_flags(netdev->name, 0, IFF_UP);
+    /* A tap comes up for its instance; a system device is up already
+     * (system_open()) and promiscuous, for traffic not addressed to it (as
+     * dpif-netdev does for non-internal ports); an internal port is left
+     * to the administrator, as in OVS (a bridge's interface is down until
+     * set up). */
+    if (!strcmp(netdev->type, "tap")) {
+        error = dev_update_flags(netdev->name, 0, IFF_UP);
+    }
     if (!error && !dev->is_tap) {
         struct ifreq ifr;
 
@@ -611,6 +629,7 @@ netdev_linux_rxq_recv(struct netdev_rxq *rxq, struct pkt_batch *batch)
         COVERAGE_INC(netdev_linux_rx_error);
         if (linux_device_vanished(dev, error)) {
             linux_device_failed(dev, error);
+            error = netdev_get_error(&dev->up);
         } else {
             VLOG_WARN_RL(&rl, "%s: receive error (%s)", dev->up.name,
                          vx_strerror(error));
@@ -657,6 +676,31 @@ vnet_hdr_len(const struct pkt *p)
     return start + p->ol.csum_offset + 2;
 }
 
+/* Sends P, whose virtio-net header and frame are in IOV[0] and IOV[1], on
+ * the AF_PACKET socket of DEV.  Returns what sendmsg() does. */
+static ssize_t
+system_send(struct netdev_linux *dev, const struct pkt *p, struct iovec *iov)
+{
+    struct sockaddr_ll sll;
+    struct msghdr msg;
+
+    /* The frame's Ethernet type as the packet's protocol, which the
+     * kernel's software segmentation goes by. */
+    memset(&sll, 0, sizeof sll);
+    sll.sll_family = AF_PACKET;
+    sll.sll_ifindex = dev->ifindex;
+    if (pkt_size(p) >= ETH_HEADER_LEN) {
+        memcpy(&sll.sll_protocol, pkt_data(p) + 2 * ETH_ADDR_LEN,
+               sizeof sll.sll_protocol);
+    }
+    memset(&msg, 0, sizeof msg);
+    msg.msg_name = &sll;
+    msg.msg_namelen = sizeof sll;
+    msg.msg_iov = iov;
+    msg.msg_iovlen = 2;
+    return sendmsg(dev->fd, &msg, MSG_DONTWAIT);
+}
+
 static int
 netdev_linux_send(struct netdev *netdev, int qid, struct pkt_batch *batch,
                   bool may_steal)
@@ -677,7 +721,11 @@ netdev_linux_send(struct netdev *netdev, int qid, struct pkt_batch *batch,
         iov[0].iov_len = sizeof vnet;
         iov[1].iov_base = pkt_data(p);
         iov[1].iov_len = pkt_size(p);
-        n = writev(dev->fd, iov, 2);
+        if (dev->is_tap) {
+            n = writev(dev->fd, iov, 2);
+        } else {
+            n = system_send(dev, p, iov);
+        }
         if (n >= 0) {
             sent++;
             bytes += pkt_size(p);
@@ -708,7 +756,11 @@ netdev_linux_send(struct netdev *netdev, int qid, struct pkt_batch *batch,
     pthread_mutex_unlock(&netdev->mutex);
     if (fatal) {
         linux_device_failed(dev, fatal);
-    } else if (error && error != EAGAIN && error != ENOBUFS) {
+        error = netdev_get_error(netdev);
+    } else if (error && error != EAGAIN && error != ENOBUFS && error != EIO
+               && error != ENETDOWN) {
+        /* A full queue or a link that is down (a bridge's internal port
+         * nobody set up) is counted, not logged. */
         static struct vlog_rate_limit rl = VLOG_RATE_LIMIT_INIT(5, 20);
 
         VLOG_WARN_RL(&rl, "%s: send error (%s)", netdev->name,

@@ -27,7 +27,8 @@
  *               offloads are the device's own (SIOCETHTOOL), so that
  *               `ethtool -K DEV tso off` makes vxstack segment for it.
  *
- * Devices are brought up when opened; the MTU (SIOCSIFMTU), Ethernet
+ * Tap and system devices are brought up when opened (an internal one is
+ * left down, for the administrator to set up, as in OVS); the MTU (SIOCSIFMTU), Ethernet
  * address and flags are the kernel device's.  A TAP device the daemon
  * created disappears when it closes it.  Each receive queue has a packet
  * pool of MTU-sized buffers and a few 64 KiB ones for GSO frames, so the
