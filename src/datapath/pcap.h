@@ -6,8 +6,10 @@
  * microsecond timestamps (magic 0xa1b2c3d4 as a host-order word), version
  * 2.4, snaplen PCAP_SNAPLEN (262144, tcpdump's default) and
  * link type LINKTYPE_ETHERNET.  Frames longer than the snaplen are
- * truncated with their original length recorded.  `vxstack capture -i PORT
- * -w FILE` writes through netdev_capture_add() (datapath/netdev.h).
+ * truncated with their original length recorded.  A function writer
+ * (pcap_writer_func()) hands each frame to a function instead, which is
+ * how `vxstack capture` gets the packets that netdev_capture_add()
+ * (datapath/netdev.h) captures.
  *
  * A reader accepts both byte orders and both the microsecond and the
  * nanosecond magic, for Ethernet captures only.  A capture file is
