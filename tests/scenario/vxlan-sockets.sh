@@ -14,7 +14,9 @@ command -v python3 >/dev/null || { echo "SKIP: python3 is needed for the foreign
     || fail "vxstackd --version does not list vxlan among its features"
 
 new_rundir dir
-start_daemon "$dir"
+# The real vxlan device: --enable-dummy=override (start_daemon's default
+# since the netdev-linux merge) replaces it with a dummy one.
+VXSTACK_REAL_PORTS=1 start_daemon "$dir"
 export VXSTACK_RUNDIR=$dir
 
 port=$(python3 -c '
