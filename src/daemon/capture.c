@@ -229,7 +229,12 @@ capture_end_reason(struct capture *c)
 
     if (dp_port_by_name(dp, c->port) != c->port_no
         || dp_port_netdev(dp, c->port_no) != c->netdev) {
-        return xasprintf("port %s was deleted", c->port);
+        int error = netdev_get_error(c->netdev);
+
+        return (error
+                ? xasprintf("the device of port %s failed (%s)", c->port,
+                            vx_strerror(error))
+                : xasprintf("port %s was deleted", c->port));
     }
     pthread_mutex_lock(&c->mutex);
     done = c->max_count && c->n_packets >= c->max_count;

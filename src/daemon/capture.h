@@ -10,11 +10,11 @@
  * or with --text of one line per packet (capture-format.h).
  *
  * A capture ends, with an end frame that says why, after COUNT packets,
- * when PORT is deleted from the datapath, or when the daemon exits; it
- * ends silently when the client hangs up (Ctrl-C, a closed pipe).  The
- * datapath never waits for a client: packets are queued for the client's
- * socket up to CAPTURE_MAX_QUEUE bytes and the ones beyond are dropped and
- * counted (the end message says how many).
+ * when PORT leaves the datapath (deleted, or its device failed), or when
+ * the daemon exits; it ends silently when the client hangs up (Ctrl-C, a
+ * closed pipe).  The datapath never waits for a client: packets are
+ * queued for the client's socket up to CAPTURE_MAX_QUEUE bytes and the
+ * ones beyond are dropped and counted (the end message says how many).
  *
  * Thread safety: the capture hooks may run in any thread that receives or
  * sends on the port; the functions below belong to the main thread.

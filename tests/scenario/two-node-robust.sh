@@ -8,7 +8,8 @@
 #   2. the tunnel port to the second network node is deleted (the compute
 #      node's VXLAN socket stays: the other tunnel uses it),
 #   3. an instance's namespace is deleted under its tap: the daemon lives
-#      on, `vsctl show` shows the interface's error,
+#      on, `vsctl show` shows the interface's error, a capture on the tap
+#      ends saying that its device failed,
 # and the two pings lose nothing.  Then the deleted pieces are added back
 # and work again.
 . "$(dirname "$0")/common.bash"
@@ -120,7 +121,11 @@ sleep 1
 vx "$cmp" vsctl del-port br-tun $tun_net2 || fail "del-port tunnel"
 flood_to $tun_net
 sleep 1
-# 3. An instance's namespace vanishes with its tap.
+# 3. An instance's namespace vanishes with its tap, while a capture runs
+# on it.
+vx "$cmp" capture -i tap00000001-dd >/dev/null 2>"$out/cap.err" &
+cap=$!
+sleep 0.3
 ip netns del "$vm1d" || fail "ip netns del $vm1d"
 for i in $(seq 50); do
     err=$(node_iface_error "$cmp" tap00000001-dd)
@@ -134,6 +139,12 @@ show=$(vx "$cmp" vsctl show) || fail "vsctl show after the namespace went"
 check_contains "$show" "Port tap00000001-dd" "the vanished tap's port"
 check_contains "$show" "error: " "vsctl show error line"
 echo "$show" | grep -A4 'Port tap00000001-dd'
+for i in $(seq 50); do kill -0 $cap 2>/dev/null || break; sleep 0.1; done
+kill -0 $cap 2>/dev/null && { kill $cap; fail "the capture on the vanished tap did not end"; }
+wait $cap && fail "the capture on the vanished tap exited with status 0"
+cat "$out/cap.err"
+check_contains "$(cat "$out/cap.err")" "capture on tap00000001-dd ended: the device of port tap00000001-dd failed (" \
+    "the capture's message when its tap vanished"
 
 wait "$ping_tun"
 wait "$ping_local"
