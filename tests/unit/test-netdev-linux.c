@@ -761,6 +761,7 @@ TEST(devices_deleted_under_an_open_netdev_report_an_error)
     ASSERT_TRUE(netdev_error_seq() != seq);
     seq = netdev_error_seq();
     /* It is not polled any more, and sends are dropped. */
+    pkt_batch_init(&batch);
     ASSERT_EQ(netdev_rxq_recv(rxt, &batch), ENODEV);
     pkt_batch_init(&batch);
     pkt_batch_add(&batch, pkt_clone_data("\x02\x00\x00\x00\x00\x01\x02\x00"
