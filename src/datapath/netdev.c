@@ -723,6 +723,12 @@ netdev_send_segments(struct netdev *netdev, int qid, struct netdev_tx_out *out,
     while (!pkt_gso_done(&gso)) {
         struct pkt *seg = pkt_gso_next(&gso, pool);
 
+        if (!seg && out->batch.count) {
+            /* Sending what is gathered gives its buffers back to the pool
+             * (a device that sends at once frees them). */
+            netdev_tx_out_flush(netdev, qid, out);
+            seg = pkt_gso_next(&gso, pool);
+        }
         if (!seg) {
             /* The pool ran dry: what is left of the frame is lost, as a
              * NIC's full ring would lose it. */

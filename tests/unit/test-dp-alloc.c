@@ -18,6 +18,7 @@
 #include "ofproto/ofproto.h"
 #include "packet/flow.h"
 #include "packet/packets.h"
+#include "packet/pkt-gso.h"
 #include "packet/pkt.h"
 #include "seed-switch.h"
 
@@ -179,5 +180,55 @@ TEST(cached_packet_path_allocates_nothing)
     ASSERT_EQ(tx_packets(dp, DP_TAP) - tx_tap, 1000 * PKT_BATCH_SIZE);
 
     seed_switch_destroy(dp);
+    pkt_pool_destroy(pool);
+}
+
+/* Cutting a 64 KiB GSO frame from a tap for a device that takes no
+ * offload (a dummy, with no transmit queue) allocates nothing either:
+ * the segments come from the frame's pool. */
+TEST(software_segmentation_allocates_nothing)
+{
+    struct pkt_pool *pool = pkt_pool_create_mixed(128, PKT_DEFAULT_SIZE, 2,
+                                                  PKT_LARGE_SIZE);
+    static uint8_t frame[54 + 64000];
+    struct ip_header *ip = (struct ip_header *) (frame + 14);
+    struct netdev_stats before, after;
+    struct pkt_batch batch;
+    struct netdev *netdev;
+    unsigned long allocs;
+
+    ASSERT_OK(netdev_open("gso-out", "dummy", &netdev));
+    netdev_dummy_set_tx_queue_len(netdev, 0);
+    memcpy(frame, "\xfa\x16\x3e\xe9\x26\x5b\xfa\x16\x3e\x61\x21\xc6\x08\x00",
+           14);
+    ip->ip_ihl_ver = 0x45;
+    ip->ip_tot_len = htons(40 + 64000);
+    ip->ip_ttl = 64;
+    ip->ip_proto = IPPROTO_TCP_;
+    frame[46] = 0x50;
+    frame[47] = 0x10;
+
+    netdev_get_stats(netdev, &before);
+    allocs = n_allocs;
+    for (int round = 0; round < 100; round++) {
+        struct pkt *p = pkt_pool_get_large(pool);
+
+        ASSERT_TRUE(p != NULL);
+        pkt_put(p, frame, sizeof frame);
+        p->ol.gso_type = PKT_GSO_TCPV4;
+        p->ol.gso_size = 1448;
+        p->ol.csum_partial = true;
+        p->ol.csum_start = 34;
+        p->ol.csum_offset = 16;
+        pkt_batch_init(&batch);
+        pkt_batch_add(&batch, p);
+        ASSERT_OK(netdev_send(netdev, 0, &batch, true));
+    }
+    ASSERT_EQ(n_allocs - allocs, 0);
+    netdev_get_stats(netdev, &after);
+    ASSERT_UEQ(after.tx_packets - before.tx_packets, 100 * 45);
+    ASSERT_UEQ(pkt_pool_available(pool), 128);
+    ASSERT_UEQ(pkt_pool_available_large(pool), 2);
+    netdev_close(netdev);
     pkt_pool_destroy(pool);
 }

@@ -1,7 +1,8 @@
 /* Unit tests for src/datapath/netdev.c and netdev-dummy.c: the registry
  * and open/close by name, attributes, receive queues and wake-ups, sending
- * with tx observers, statistics, and packet capture to pcap files that
- * tcpdump reads. */
+ * with tx observers, statistics, packet capture to pcap files that
+ * tcpdump reads, software offloads for devices that cannot take them, and
+ * failed devices. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -19,6 +20,8 @@
 #include "lib/util.h"
 #include "packet-util.h"
 #include "packet/flow.h"
+#include "packet/packets.h"
+#include "packet/pkt-gso.h"
 #include "packet/pkt.h"
 
 /* Returns a new packet holding an Ethernet frame of SIZE bytes (at least
@@ -724,4 +727,178 @@ TEST(concurrent_senders)
     ASSERT_EQ(stats.tx_packets, 4 * 500 * 2);
     ASSERT_EQ(stats.tx_bytes, 4 * 500 * 121);
     netdev_close(n);
+}
+
+/* Returns a TCP/IPv4 frame with PAYLOAD bytes marked as a GSO frame with
+ * MSS 1000 and a partial checksum (as a TAP device hands it over), from
+ * POOL's large buffers or, when POOL is null, from pkt_new(). */
+static struct pkt *
+make_gso_frame(struct pkt_pool *pool, size_t payload)
+{
+    struct pkt *p = pool ? pkt_pool_get_large(pool) : pkt_new(54 + payload);
+    struct ip_header *ip;
+    uint8_t *d;
+    be16 c;
+
+    vx_assert(p);
+    d = pkt_put_uninit(p, 54 + payload);
+    memset(d, 0, 54 + payload);
+    memcpy(d, "\xfa\x16\x3e\xe9\x26\x5b\xfa\x16\x3e\x61\x21\xc6\x08\x00",
+           ETH_HEADER_LEN);
+    ip = (struct ip_header *) (d + 14);
+    ip->ip_ihl_ver = 0x45;
+    ip->ip_tot_len = htons((uint16_t) (40 + payload));
+    ip->ip_ttl = 64;
+    ip->ip_proto = IPPROTO_TCP_;
+    memcpy(d + 26, "\xc0\xa8\x65\x55\xc0\xa8\x65\x01", 8);
+    ip->ip_csum = csum(ip, 20);
+    d[46] = 0x50;
+    d[47] = TCP_ACK | TCP_PSH;
+    /* A partial checksum holds the pseudo-header's sum. */
+    c = (be16) ~csum_finish(packet_csum_pseudoheader(ip));
+    memcpy(d + 50, &c, 2);
+    p->ol.gso_type = PKT_GSO_TCPV4;
+    p->ol.gso_size = 1000;
+    p->ol.csum_partial = true;
+    p->ol.csum_start = 34;
+    p->ol.csum_offset = 16;
+    return p;
+}
+
+/* Checks that P is a complete TCP/IPv4 frame of at most 1514 bytes. */
+static void
+check_complete_tcp4(const struct pkt *p)
+{
+    const uint8_t *d = pkt_data(p);
+    const struct ip_header *ip = (const struct ip_header *) (d + 14);
+
+    ASSERT_FALSE(pkt_has_offload(p));
+    ASSERT_TRUE(pkt_size(p) <= 1514);
+    ASSERT_EQ(csum(ip, 20), 0);
+    ASSERT_EQ(csum_finish(csum_continue(packet_csum_pseudoheader(ip), d + 34,
+                                        pkt_size(p) - 34)), 0);
+}
+
+TEST(send_completes_offloads_the_device_cannot_take)
+{
+    struct netdev *netdev;
+    struct netdev_stats st;
+    struct pkt_batch batch;
+    struct pkt *p, *kept;
+
+    ASSERT_OK(netdev_open("ol0", "dummy", &netdev));
+    ASSERT_EQ(netdev_get_ol_caps(netdev), 0);
+
+    /* A GSO frame (not a pool packet): 5 segments, stolen. */
+    pkt_batch_init(&batch);
+    pkt_batch_add(&batch, make_frame(60, 1));
+    pkt_batch_add(&batch, make_gso_frame(NULL, 4500));
+    pkt_batch_add(&batch, make_frame(60, 2));
+    ASSERT_OK(netdev_send(netdev, 0, &batch, true));
+    ASSERT_EQ(batch.count, 0);
+    p = netdev_dummy_pop_tx(netdev);
+    ASSERT_EQ(pkt_data(p)[20], 1);
+    pkt_free(p);
+    for (int i = 0; i < 5; i++) {
+        p = netdev_dummy_pop_tx(netdev);
+        ASSERT_TRUE(p != NULL);
+        check_complete_tcp4(p);
+        ASSERT_UEQ(pkt_size(p), 54 + (i < 4 ? 1000 : 500));
+        pkt_free(p);
+    }
+    p = netdev_dummy_pop_tx(netdev);
+    ASSERT_EQ(pkt_data(p)[20], 2);
+    pkt_free(p);
+    netdev_get_stats(netdev, &st);
+    ASSERT_UEQ(st.tx_packets, 7);
+
+    /* A partial checksum, not stolen: completed in the caller's packet. */
+    kept = make_gso_frame(NULL, 300);
+    kept->ol.gso_type = PKT_GSO_NONE;
+    kept->ol.gso_size = 0;
+    pkt_batch_init(&batch);
+    pkt_batch_add(&batch, kept);
+    ASSERT_OK(netdev_send(netdev, 0, &batch, false));
+    ASSERT_EQ(batch.count, 1);
+    check_complete_tcp4(kept);
+    p = netdev_dummy_pop_tx(netdev);
+    check_complete_tcp4(p);
+    pkt_free(p);
+    pkt_free(kept);
+
+    /* A GSO frame that cannot be cut is dropped and counted. */
+    p = make_gso_frame(NULL, 3000);
+    p->ol.gso_type = PKT_GSO_TCPV6;
+    pkt_batch_init(&batch);
+    pkt_batch_add(&batch, p);
+    ASSERT_EQ(netdev_send(netdev, 0, &batch, true), EINVAL);
+    netdev_get_stats(netdev, &st);
+    ASSERT_UEQ(st.tx_dropped, 1);
+    ASSERT_TRUE(netdev_dummy_pop_tx(netdev) == NULL);
+
+    /* A device that takes checksum offload gets the checksum partial. */
+    netdev->ol_caps = NETDEV_OL_CSUM;
+    p = make_gso_frame(NULL, 300);
+    p->ol.gso_type = PKT_GSO_NONE;
+    pkt_batch_init(&batch);
+    pkt_batch_add(&batch, p);
+    ASSERT_OK(netdev_send(netdev, 0, &batch, true));
+    p = netdev_dummy_pop_tx(netdev);
+    ASSERT_TRUE(p->ol.csum_partial);
+    pkt_free(p);
+    netdev_close(netdev);
+}
+
+TEST(segments_come_from_the_frames_pool)
+{
+    struct pkt_pool *pool = pkt_pool_create_mixed(8, PKT_DEFAULT_SIZE, 1,
+                                                  PKT_LARGE_SIZE);
+    struct netdev *netdev;
+    struct netdev_stats st;
+    struct pkt_batch batch;
+
+    ASSERT_OK(netdev_open("ol1", "dummy", &netdev));
+    netdev_dummy_set_tx_queue_len(netdev, 0);
+    /* 40 segments through a pool of 8: the batches of segments go out and
+     * come back as the frame is cut. */
+    pkt_batch_init(&batch);
+    pkt_batch_add(&batch, make_gso_frame(pool, 40000));
+    ASSERT_OK(netdev_send(netdev, 0, &batch, true));
+    netdev_get_stats(netdev, &st);
+    ASSERT_UEQ(st.tx_packets, 40);
+    ASSERT_UEQ(pkt_pool_available(pool), 8);
+    ASSERT_UEQ(pkt_pool_available_large(pool), 1);
+    netdev_close(netdev);
+    pkt_pool_destroy(pool);
+}
+
+TEST(failed_device_is_not_used)
+{
+    struct netdev *netdev;
+    struct netdev_rxq *rxq;
+    struct netdev_stats st;
+    struct pkt_batch batch;
+    uint64_t seq = netdev_error_seq();
+
+    ASSERT_OK(netdev_open("err0", "dummy", &netdev));
+    ASSERT_OK(netdev_rxq_open(netdev, 0, &rxq));
+    ASSERT_EQ(netdev_get_error(netdev), 0);
+    netdev_set_error(netdev, ENODEV);
+    netdev_set_error(netdev, EIO);
+    ASSERT_EQ(netdev_get_error(netdev), ENODEV);
+    ASSERT_UEQ(netdev_error_seq(), seq + 1);
+
+    ASSERT_OK(netdev_dummy_receive(netdev, make_frame(60, 3)));
+    pkt_batch_init(&batch);
+    ASSERT_EQ(netdev_rxq_recv(rxq, &batch), ENODEV);
+    ASSERT_EQ(batch.count, 0);
+    pkt_batch_add(&batch, make_frame(60, 4));
+    pkt_batch_add(&batch, make_frame(60, 5));
+    ASSERT_EQ(netdev_send(netdev, 0, &batch, true), ENODEV);
+    ASSERT_EQ(batch.count, 0);
+    netdev_get_stats(netdev, &st);
+    ASSERT_UEQ(st.tx_dropped, 2);
+    ASSERT_UEQ(st.tx_packets, 0);
+    netdev_rxq_close(rxq);
+    netdev_close(netdev);
 }
