@@ -245,6 +245,7 @@ system_open(struct netdev_linux *dev)
     const char *name = dev->up.name;
     socklen_t len = sizeof (int);
     struct sockaddr_ll sll;
+    int bufsize = 4 * 1024 * 1024;
     int one = 1, error;
 
     dev->ifindex = (int) if_nametoindex(name);
@@ -268,6 +269,10 @@ system_open(struct netdev_linux *dev)
                       sizeof one)) {
         return errno;
     }
+    /* Room for a few dozen 64 KiB GSO frames each way (the default holds
+     * three); best effort, SO_RCVBUFFORCE needs CAP_NET_ADMIN. */
+    setsockopt(dev->fd, SOL_SOCKET, SO_RCVBUFFORCE, &bufsize, sizeof bufsize);
+    setsockopt(dev->fd, SOL_SOCKET, SO_SNDBUFFORCE, &bufsize, sizeof bufsize);
     memset(&sll, 0, sizeof sll);
     sll.sll_family = AF_PACKET;
     sll.sll_protocol = htons(ETH_P_ALL);
