@@ -1,7 +1,7 @@
 /*
  * netdev-provider.h: the interface between the generic netdev layer
- * (netdev.c) and the implementations of device types (netdev-dummy.c;
- * later tap, system and vxlan).
+ * (netdev.c) and the implementations of device types (netdev-dummy.c,
+ * netdev-linux.c for tap, internal and system; vxlan).
  *
  * A provider embeds struct netdev in its own device struct, returns it
  * from 'alloc', and gets it back in every callback (CONTAINER_OF).  netdev.c initialises the base members before

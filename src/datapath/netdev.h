@@ -7,11 +7,13 @@
  * Each type of device is a class (const struct netdev_class, in
  * netdev-provider.h) registered under a type name.  Built in: "dummy" (a
  * software device for tests and simulated instances, netdev-dummy.h) and
- * "internal" (a bridge's own port, backed by the dummy class).  Classes for
- * "tap", "system" and "vxlan" register the same way
- * (netdev_register_provider()); until one does, opening such a type fails
- * with EAFNOSUPPORT, and netdev_dummy_register_as("tap") makes the dummy
- * class stand in for it, as ovs-vswitchd --enable-dummy=override does.  A
+ * "internal" (a bridge's own port, backed by the dummy class until
+ * netdev_linux_register() takes it over).  The kernel's devices, "tap",
+ * "internal" and "system" (netdev-linux.h), and "vxlan" register the same
+ * way (netdev_register_provider()); until one does, opening such a type
+ * fails with EAFNOSUPPORT, and netdev_dummy_register_as("tap") makes the
+ * dummy class stand in for it, as ovs-vswitchd --enable-dummy=override
+ * does.  A
  * class's construct function fails with ENODEV for a device that does not
  * exist, which the bridge layer reports with netdev_open_error() as
  * `could not open network device tap0ab9a23c-99 (No such device)`.
