@@ -61,8 +61,9 @@ in1 ping -c 3 -i 0.2 -W 2 10.199.9.2 >/dev/null || fail "ping 1 -> 2"
 in2 ping -c 3 -i 0.2 -W 2 10.199.9.1 >/dev/null || fail "ping 2 -> 1"
 
 if command -v iperf3 >/dev/null; then
-    in2 iperf3 -s -1 -D -p 5201 || fail "iperf3 server"
+    in2 iperf3 -s -1 -D -p 5201 -I "$dir/iperf3.pid" || fail "iperf3 server"
     sleep 0.5
+    SCENARIO_PIDS+=("$(cat "$dir/iperf3.pid")")
     out=$(in1 iperf3 -c 10.199.9.2 -p 5201 -t 2 -J) || fail "iperf3 client"
     retrans=$(echo "$out" | grep -m1 '"retransmits"' | tr -dc 0-9)
     echo "tcp through two taps: $(echo "$out" | grep -m1 '"bits_per_second"' | tr -dc 0-9.) bit/s, $retrans retransmits"
