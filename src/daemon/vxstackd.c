@@ -37,7 +37,7 @@ struct options {
     const char *log_file;       /* --log-file=FILE, or NULL for default. */
     const char *role;           /* --role. */
     bool dummy_override;        /* --enable-dummy=override. */
-    bool version;               /* --version. */
+    bool version;               /* -V, --version. */
 };
 
 static void
@@ -166,27 +166,36 @@ parse_options(int argc, char *argv[], struct options *opts)
     }
 }
 
-/* Registers the device classes of the host's real ports (tap, internal,
- * system).  Returns 0 or a positive errno. */
-static int
-register_port_types(void)
+/* Registers the device classes of this build.  Under
+ * --enable-dummy=override the bridge layer registers dummy stand-ins for
+ * the kernel-backed types instead (bridge_init()). */
+static void
+register_netdev_classes(const struct options *opts)
 {
-    return netdev_linux_register();
+    int error;
+
+    if (opts->dummy_override) {
+        return;
+    }
+    error = netdev_linux_register();
+    if (error) {
+        fprintf(stderr, "vxstackd: cannot register the kernel's devices "
+                "(%s)\n", vx_strerror(error));
+        exit(1);
+    }
 }
 
-/* Prints the version, and the real port types the daemon supports
- * ("features: internal system tap"), from the device registry. */
-static void NO_RETURN
+/* Prints the version and, as `features:`, the real port types registered
+ * (those of classes other than the dummy class), sorted. */
+static void
 print_version(void)
 {
-    struct ds features = DS_EMPTY_INITIALIZER;
-    int error = register_port_types();
+    struct ds types = DS_EMPTY_INITIALIZER;
 
-    printf("vxstackd (vxstack) %s\n", VXSTACK_VERSION);
-    netdev_format_real_types(&features);
-    printf("features: %s\n", ds_cstr(&features));
-    ds_destroy(&features);
-    exit(error ? 1 : 0);
+    netdev_format_real_types(&types);
+    printf("vxstackd (vxstack) %s\nfeatures: %s\n", VXSTACK_VERSION,
+           ds_cstr(&types));
+    ds_destroy(&types);
 }
 
 /* Reports a startup error on the terminal (which a detaching daemon still
@@ -235,8 +244,10 @@ main(int argc, char *argv[])
     int pidfile_fd, retval;
 
     parse_options(argc, argv, &opts);
+    register_netdev_classes(&opts);
     if (opts.version) {
         print_version();
+        exit(0);
     }
 
     char *resolved = rundir_resolve(opts.rundir);
@@ -290,17 +301,6 @@ main(int argc, char *argv[])
                       db_path, vx_strerror(retval));
     }
     set_version(db);
-
-    if (!opts.dummy_override) {
-        /* With --enable-dummy=override, the bridge makes dummy devices
-         * stand in for these instead. */
-        retval = register_port_types();
-        if (retval) {
-            daemon_pidfile_remove(pidfile, pidfile_fd);
-            startup_error("cannot register the kernel's device types (%s)",
-                          vx_strerror(retval));
-        }
-    }
 
     ctx.rundir = rundir;
     ctx.role = opts.role;
