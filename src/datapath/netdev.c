@@ -130,24 +130,34 @@ netdev_is_type_registered(const char *type)
     return found;
 }
 
-const struct netdev_class *
-netdev_lookup_class(const char *type)
+static int
+compare_strings(const void *a_, const void *b_)
+{
+    const char *const *a = a_;
+    const char *const *b = b_;
+
+    return strcmp(*a, *b);
+}
+
+void
+netdev_format_types(struct ds *ds)
 {
     struct netdev_registered_class *rc;
+    const char **types;
+    size_t n = 0;
 
     netdev_dummy_register();
     pthread_mutex_lock(&netdev_mutex);
-    rc = find_class__(type);
+    types = xcalloc(hmap_count(&netdev_classes) + 1, sizeof *types);
+    HMAP_FOR_EACH (rc, node, &netdev_classes) {
+        types[n++] = rc->type;
+    }
+    qsort(types, n, sizeof *types, compare_strings);
+    for (size_t i = 0; i < n; i++) {
+        ds_put_format(ds, "%s%s", i ? " " : "", types[i]);
+    }
     pthread_mutex_unlock(&netdev_mutex);
-    return rc ? rc->class : NULL;
-}
-
-bool
-netdev_is_dummy_type(const char *type)
-{
-    const struct netdev_class *class = netdev_lookup_class(type);
-
-    return class && !strcmp(class->type, "dummy");
+    free(types);
 }
 
 /* Frees what netdev_open() set up in the base of NETDEV. */
@@ -454,15 +464,6 @@ netdev_set_error(struct netdev *netdev, int error)
     }
 }
 
-static int
-compare_strings(const void *a_, const void *b_)
-{
-    const char *const *a = a_;
-    const char *const *b = b_;
-
-    return strcmp(*a, *b);
-}
-
 void
 netdev_format_real_types(struct ds *ds)
 {
@@ -484,6 +485,26 @@ netdev_format_real_types(struct ds *ds)
     }
     pthread_mutex_unlock(&netdev_mutex);
     free(types);
+}
+
+const struct netdev_class *
+netdev_lookup_class(const char *type)
+{
+    struct netdev_registered_class *rc;
+
+    netdev_dummy_register();
+    pthread_mutex_lock(&netdev_mutex);
+    rc = find_class__(type);
+    pthread_mutex_unlock(&netdev_mutex);
+    return rc ? rc->class : NULL;
+}
+
+bool
+netdev_is_dummy_type(const char *type)
+{
+    const struct netdev_class *class = netdev_lookup_class(type);
+
+    return class && !strcmp(class->type, "dummy");
 }
 
 int

@@ -108,6 +108,10 @@ void netdev_close(struct netdev *);
 /* Returns a new reference to the open device called NAME, or NULL. */
 struct netdev *netdev_from_name(const char *name);
 
+/* Appends the registered type names to DS, sorted and separated by single
+ * spaces (what `vxstackd --version` lists as its features). */
+void netdev_format_types(struct ds *ds);
+
 /* Returns the message the bridge layer shows for failing to open NAME with
  * errno ERROR: "could not open network device NAME (strerror)".  Caller
  * frees. */
@@ -163,7 +167,7 @@ uint64_t netdev_error_seq(void);
 
 /* Appends to DS the registered type names whose class is not the dummy
  * class (the real port types: "internal system tap"...), sorted and
- * separated by spaces. */
+ * separated by single spaces. */
 void netdev_format_real_types(struct ds *ds);
 
 /* Returns the number of receive queues of NETDEV. */

@@ -794,5 +794,9 @@ TEST(registry_lists_real_types)
     ASSERT_OK(netdev_linux_register());
     netdev_format_real_types(&s);
     ASSERT_STR_CONTAINS(ds_cstr(&s), "internal system tap");
+    ASSERT_TRUE(strstr(ds_cstr(&s), "dummy") == NULL);
+    ds_clear(&s);
+    netdev_format_types(&s);
+    ASSERT_STR_CONTAINS(ds_cstr(&s), "dummy internal system tap");
     ds_destroy(&s);
 }
