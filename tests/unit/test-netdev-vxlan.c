@@ -670,6 +670,67 @@ TEST(rx_overflow_counted)
     pair_close(&pair);
 }
 
+TEST(any_endpoint)
+{
+    static uint8_t buf[65536];
+    be32 ips[2] = { htonl(INADDR_ANY), htonl(IP_A) };
+    struct sockaddr_in from, to;
+    struct netdev_rxq *rxq;
+    struct pkt *p, *r[1];
+    struct netdev *c;
+    uint16_t port = 0, peer_port;
+    uint8_t good[50];
+    socklen_t len = sizeof from;
+    int fd, ttl, error = EADDRINUSE;
+
+    /* A tunnel without local_ip: one socket on INADDR_ANY receives for
+     * every local address (the one a datagram came to is its ip_dst) and
+     * sends from the address the metadata asks for. */
+    ASSERT_OK(netdev_vxlan_register());
+    ASSERT_OK(netdev_open("vxlan_any", "vxlan", &c));
+    fd = udp_bind(IP_PEER, 0);
+    ASSERT_GE(fd, 0);
+    ASSERT_OK(getsockname(fd, (struct sockaddr *) &from, &len));
+    peer_port = ntohs(from.sin_port);
+    for (int i = 0; i < 100 && error; i++) {
+        port = (uint16_t) (30000 + (getpid() * 11 + i * 137) % 20000);
+        error = netdev_vxlan_set_endpoints(c, ips, 2, port);
+    }
+    if (error) {
+        SKIP("no free UDP port on INADDR_ANY");
+    }
+    ASSERT_OK(netdev_vxlan_endpoint_error(c, ips[0]));
+    ASSERT_OK(netdev_vxlan_endpoint_error(c, ips[1]));
+    ASSERT_OK(netdev_rxq_open(c, 0, &rxq));
+
+    p = make_frame(3, 60, 1);
+    set_tunnel(p, IP_PEER, peer_port);
+    p->md.tunnel.ip_src = htonl(0x7f00000c);     /* 127.0.0.12. */
+    send_pkts(c, &p, 1);
+    peer_recv(fd, buf, sizeof buf, &from, &ttl);
+    ASSERT_HEX_EQ(ntohl(from.sin_addr.s_addr), 0x7f00000c);
+    p->md.tunnel.ip_src = htonl(IP_A);
+    send_pkts(c, &p, 1);
+    peer_recv(fd, buf, sizeof buf, &from, &ttl);
+    ASSERT_HEX_EQ(ntohl(from.sin_addr.s_addr), IP_A);
+    pkt_free(p);
+
+    valid_datagram(good);
+    memset(&to, 0, sizeof to);
+    to.sin_family = AF_INET;
+    to.sin_port = htons(port);
+    to.sin_addr.s_addr = htonl(0x7f00000d);     /* 127.0.0.13. */
+    ASSERT_EQ(sendto(fd, good, sizeof good, 0, (struct sockaddr *) &to,
+                     sizeof to), (ssize_t) sizeof good);
+    ASSERT_EQ(recv_pkts(rxq, r, 1), 1);
+    ASSERT_HEX_EQ(ntohl(r[0]->md.tunnel.ip_dst), 0x7f00000d);
+    ASSERT_HEX_EQ(ntohl(r[0]->md.tunnel.ip_src), IP_PEER);
+    pkt_free(r[0]);
+    netdev_rxq_close(rxq);
+    netdev_close(c);
+    close(fd);
+}
+
 TEST(endpoint_errors)
 {
     be32 ips[2] = { htonl(IP_A), htonl(0x0afffffe) };
