@@ -209,6 +209,20 @@ status_value(struct netdev *netdev, const char *key)
     return value;
 }
 
+/* Returns true if NETDEV's status contains LINE. */
+static bool
+status_has(struct netdev *netdev, const char *line)
+{
+    struct ds ds = DS_EMPTY_INITIALIZER;
+    bool found;
+
+    ds_put_char(&ds, '\n');
+    netdev_get_status(netdev, &ds);
+    found = strstr(ds_cstr(&ds), line) != NULL;
+    ds_destroy(&ds);
+    return found;
+}
+
 /* Reads the kernel's local port range into *LO and *HI. */
 static void
 local_port_range(int *lo, int *hi)
@@ -1129,4 +1143,70 @@ TEST(kernel_interop)
     netdev_rxq_close(rxq);
     netdev_close(netdev);
     close(kfd);
+}
+
+TEST(too_big_for_the_socket)
+{
+    struct pkt *pkts[2], *r[2];
+    struct netdev_stats st;
+    struct pkt_batch batch;
+    struct pair pair;
+
+    /* In a namespace of its own whose loopback MTU is 1280: a train of
+     * datagrams bigger than that is refused as a whole (UDP GSO), then
+     * one by one (EMSGSIZE), and counted; smaller ones pass.  Then the
+     * MTU shrinks under a cached path MTU. */
+    if (geteuid()) {
+        SKIP("changing the loopback MTU needs root (a namespace)");
+    }
+    if (unshare(CLONE_NEWNET)) {
+        SKIP("cannot create a network namespace");
+    }
+    run("ip link set lo mtu 1280 up");
+    pair_open(&pair);
+    ASSERT_EQ(netdev_vxlan_path_mtu(pair.a, htonl(IP_A), htonl(IP_B)),
+              1280);
+
+    pkt_batch_init(&batch);
+    for (size_t i = 0; i < 2; i++) {
+        pkts[i] = make_frame(5, 1300, (uint8_t) i);
+        set_tunnel(pkts[i], IP_B, pair.port);
+        pkt_batch_add(&batch, pkts[i]);
+    }
+    ASSERT_EQ(netdev_send(pair.a, 0, &batch, true), EMSGSIZE);
+    netdev_get_stats(pair.a, &st);
+    ASSERT_EQ(st.tx_packets, 0);
+    ASSERT_EQ(st.tx_dropped, 2);
+    ASSERT_EQ(status_value(pair.a, "tx_too_big"), 2);
+    if (status_has(pair.a, "\nudp_gso=true\n")) {
+        ASSERT_EQ(status_value(pair.a, "tx_gso_fallback"), 1);
+    }
+
+    pkt_batch_init(&batch);
+    for (size_t i = 0; i < 2; i++) {
+        pkts[i] = make_frame(5, 1280 - 28 - 8, (uint8_t) i);
+        set_tunnel(pkts[i], IP_B, pair.port);
+        pkt_batch_add(&batch, pkts[i]);
+    }
+    ASSERT_OK(netdev_send(pair.a, 0, &batch, true));
+    ASSERT_EQ(recv_pkts(pair.rxq_b, r, 2), 2);
+    ASSERT_EQ(pkt_size(r[0]), 1280 - 28 - 8);
+    pkt_free(r[0]);
+    pkt_free(r[1]);
+
+    /* The route's MTU shrinks: the cached path MTU holds until a send
+     * fails with EMSGSIZE, which makes the next lookup ask the kernel. */
+    ASSERT_EQ(netdev_vxlan_path_mtu(pair.a, htonl(IP_A), htonl(IP_B)),
+              1280);
+    run("ip link set lo mtu 1200");
+    ASSERT_EQ(netdev_vxlan_path_mtu(pair.a, htonl(IP_A), htonl(IP_B)),
+              1280);
+    pkt_batch_init(&batch);
+    pkts[0] = make_frame(5, 1280 - 28 - 8, 0);
+    set_tunnel(pkts[0], IP_B, pair.port);
+    pkt_batch_add(&batch, pkts[0]);
+    ASSERT_EQ(netdev_send(pair.a, 0, &batch, true), EMSGSIZE);
+    ASSERT_EQ(netdev_vxlan_path_mtu(pair.a, htonl(IP_A), htonl(IP_B)),
+              1200);
+    pair_close(&pair);
 }
