@@ -595,6 +595,44 @@ TEST(bad_inputs)
     pair_close(&pair);
 }
 
+TEST(ecn_decap)
+{
+    uint8_t good[50], d[50];
+    struct pkt_batch batch;
+    struct pair pair;
+    struct pkt *r[2];
+    int tos = IP_ECN_CE;
+    const uint8_t *ip;
+
+    /* Outer CE (RFC 6040): an inner Not-ECT packet is dropped, an inner
+     * ECT(0) one is marked CE with its checksum fixed. */
+    pair_open(&pair);
+    ASSERT_OK(setsockopt(pair.peer_fd, IPPROTO_IP, IP_TOS, &tos,
+                         sizeof tos));
+    valid_datagram(good);
+    peer_send(&pair, good, sizeof good);
+    memcpy(d, good, sizeof d);
+    d[8 + 15] = 0x02;                           /* ECT(0). */
+    d[8 + 24] = d[8 + 25] = 0;
+    {
+        be16 sum = csum(d + 8 + 14, 20);
+
+        memcpy(d + 8 + 24, &sum, 2);
+    }
+    peer_send(&pair, d, sizeof d);
+    ASSERT_EQ(recv_pkts(pair.rxq_b, r, 1), 1);
+    pkt_batch_init(&batch);
+    ASSERT_EQ(netdev_rxq_recv(pair.rxq_b, &batch), EAGAIN);
+
+    ip = pkt_data(r[0]) + 14;
+    ASSERT_EQ(ip[1], IP_ECN_CE);
+    ASSERT_HEX_EQ(csum(ip, 20), 0);
+    ASSERT_EQ(r[0]->md.tunnel.ip_tos, IP_ECN_CE);
+    ASSERT_EQ(status_value(pair.b, "rx_ecn_not_ect"), 1);
+    pkt_free(r[0]);
+    pair_close(&pair);
+}
+
 TEST(random_bytes)
 {
     uint64_t seed = 239;
