@@ -31,6 +31,7 @@
 #include "daemon/vsdb.h"
 #include "datapath/dpif.h"
 #include "datapath/netdev-dummy.h"
+#include "datapath/netdev-vxlan.h"
 #include "datapath/netdev-provider.h"
 #include "datapath/netdev.h"
 #include "datapath/pcap.h"
@@ -214,6 +215,99 @@ tunnel_config(const struct vsdb_row *iface, struct ofproto_tunnel *tnl)
         tnl->egress_pkt_mark = (uint32_t) v;
     }
     return NULL;
+}
+
+/* Returns NULL, or the message for the `error` column of the vxlan
+ * interface NAME with configuration TNL when the datapath's tunnel device
+ * could not bind the socket of its local endpoint. */
+static char *
+tunnel_endpoint_error(const char *name, const struct ofproto_tunnel *tnl,
+                      uint32_t odp_port)
+{
+    struct netdev *netdev = dp_port_netdev(dp, odp_port);
+    int error;
+
+    if (!netdev || !netdev_is_vxlan(netdev)) {
+        return NULL;
+    }
+    error = netdev_vxlan_endpoint_error(netdev, tnl->local_ip);
+    if (!error || error == ENOENT) {
+        return NULL;
+    }
+    return xasprintf("%s: could not bind VXLAN socket to "IP_FMT":%"PRIu16
+                     " (%s)", name, IP_ARGS(tnl->local_ip),
+                     netdev_vxlan_dst_port(netdev), vx_strerror(error));
+}
+
+/* The local endpoints of the vxlan interfaces in bridges, gathered at the
+ * start of a reconfiguration and given to the datapath's tunnel device
+ * before the first vxlan interface is configured. */
+static struct {
+    be32 *ips;                 /* Their local_ip (0 = INADDR_ANY). */
+    size_t n;                  /* Number of 'ips'. */
+    uint16_t dst_port;         /* UDP port of the tunnel port. */
+    bool applied;              /* Given to the device this time. */
+    long long int retry;       /* When to reconfigure again because an
+                                * endpoint failed to bind, or LLONG_MAX. */
+} tunnel_eps = { .retry = LLONG_MAX };
+
+/* How often to try again to bind an endpoint that failed: an address may
+ * become local, or a port be freed, without a database change. */
+#define TUNNEL_RETRY_MS 10000
+
+/* Gathers into 'tunnel_eps' the local endpoints of every vxlan interface
+ * in a bridge (their local_ip, INADDR_ANY for those without). */
+static void
+gather_tunnel_endpoints(const struct vsdb_data *data)
+{
+    const struct vsdb_row *iface;
+    size_t idx;
+
+    free(tunnel_eps.ips);
+    memset(&tunnel_eps, 0, sizeof tunnel_eps);
+    tunnel_eps.retry = LLONG_MAX;
+    tunnel_eps.ips = xcalloc(vsdb_count(data, VSDB_INTERFACE) + 1,
+                             sizeof *tunnel_eps.ips);
+    VSDB_FOR_EACH_ROW (iface, idx, VSDB_INTERFACE, data) {
+        const struct vsdb_row *port = vsdb_iface_port(data, iface);
+        struct ofproto_tunnel tnl;
+        char *error;
+
+        if (strcmp(iface_type(iface), "vxlan") || !port
+            || !vsdb_port_bridge(data, port)) {
+            continue;
+        }
+        error = tunnel_config(iface, &tnl);
+        if (error) {
+            free(error);
+            continue;
+        }
+        /* The datapath has one tunnel port, on the first interface's UDP
+         * port. */
+        if (!tunnel_eps.dst_port) {
+            tunnel_eps.dst_port = tnl.dst_port;
+        }
+        tunnel_eps.ips[tunnel_eps.n++] = tnl.local_ip;
+    }
+}
+
+/* Gives the tunnel device of datapath port ODP_PORT the endpoints
+ * gathered for this reconfiguration, once.  The device keeps the sockets
+ * that stay, binds new ones and records their errors, which
+ * tunnel_endpoint_error() reports per interface. */
+static void
+apply_tunnel_endpoints(uint32_t odp_port)
+{
+    struct netdev *netdev = dp_port_netdev(dp, odp_port);
+
+    if (tunnel_eps.applied || !netdev || !netdev_is_vxlan(netdev)) {
+        return;
+    }
+    tunnel_eps.applied = true;
+    if (netdev_vxlan_set_endpoints(netdev, tunnel_eps.ips, tunnel_eps.n,
+                                   tunnel_eps.dst_port)) {
+        tunnel_eps.retry = time_msec() + TUNNEL_RETRY_MS;
+    }
 }
 
 /* Builds the trunk bitmap of PORT (NULL when it trunks all VLANs). */
@@ -499,6 +593,13 @@ configure_iface(struct ofproto *ofproto, const struct vsdb_row *port,
 
     if (ofport) {
         spec.odp_port = ofport_odp_port(ofport);
+        if (spec.tunnel) {
+            apply_tunnel_endpoints(spec.odp_port);
+            error = tunnel_endpoint_error(name, &tnl, spec.odp_port);
+            if (error) {
+                goto fail;
+            }
+        }
         ofproto_port_reconfigure(ofproto, &spec);
         vsdb_iface_set_status(db, name, NULL);
         configure_mtu(iface, ofport);
@@ -511,6 +612,11 @@ configure_iface(struct ofproto *ofproto, const struct vsdb_row *port,
         if (odp_port == ODPP_NONE) {
             error = xasprintf("%s: could not create the datapath's tunnel "
                               "port", name);
+            goto fail;
+        }
+        apply_tunnel_endpoints(odp_port);
+        error = tunnel_endpoint_error(name, &tnl, odp_port);
+        if (error) {
             goto fail;
         }
     } else if (type_is_device(type)) {
@@ -703,6 +809,7 @@ bridge_reconfigure(struct vsdb *db_, void *aux)
             remove_stale_ports(ofproto, data, bridges[b]);
         }
     }
+    gather_tunnel_endpoints(data);
     for (size_t b = 0; b < n_bridges; b++) {
         configure_bridge(data, bridges[b]);
     }
@@ -726,11 +833,13 @@ cmd_dpctl_show(struct ctl_conn *conn, int argc, const char *argv[],
                void *aux)
 {
     struct ds s = DS_EMPTY_INITIALIZER;
+    bool stats = false;
 
-    (void) argc;
-    (void) argv;
     (void) aux;
-    dp_format_show(dp, &s);
+    for (int i = 1; i < argc; i++) {
+        stats |= !strcmp(argv[i], "-s") || !strcmp(argv[i], "--statistics");
+    }
+    dp_format_show(dp, stats, &s);
     ctl_reply(conn, ds_cstr(&s));
     ds_destroy(&s);
 }
@@ -1483,11 +1592,15 @@ bridge_init(const struct daemon_ctx *ctx)
     if (ctx->dummy_override) {
         /* As ovs-vswitchd --enable-dummy=override: software devices in
          * place of the kernel's ("internal" is one already). */
-        int error = netdev_dummy_register_as("tap");
+        static const char *const types[] = { "tap", "vxlan" };
 
-        if (error && error != EEXIST) {
-            return xasprintf("cannot register dummy tap devices (%s)",
-                             vx_strerror(error));
+        for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
+            int error = netdev_dummy_register_as(types[i]);
+
+            if (error && error != EEXIST) {
+                return xasprintf("cannot register dummy %s devices (%s)",
+                                 types[i], vx_strerror(error));
+            }
         }
     }
     dp = dp_create();
@@ -1527,6 +1640,9 @@ bridge_run(void)
     ofproto_for_each(run_one, &aux);
     next_ofproto_wake = aux.next;
     captures_run();
+    if (aux.now >= tunnel_eps.retry) {
+        bridge_reconfigure(db, NULL);
+    }
 }
 
 static void
@@ -1538,6 +1654,9 @@ bridge_wait(void)
     }
     if (!ovs_list_is_empty(&captures)) {
         poll_timer_wait(100);
+    }
+    if (tunnel_eps.retry != LLONG_MAX) {
+        poll_timer_wait_until(tunnel_eps.retry);
     }
 }
 
@@ -1561,6 +1680,9 @@ bridge_fini(void)
     ofproto_for_each(destroy_one, NULL);
     dp_destroy(dp);
     dp = NULL;
+    free(tunnel_eps.ips);
+    memset(&tunnel_eps, 0, sizeof tunnel_eps);
+    tunnel_eps.retry = LLONG_MAX;
 }
 
 const struct daemon_module bridge_module = {

@@ -14,6 +14,7 @@
 #include "daemon/daemon.h"
 #include "daemon/vsdb.h"
 #include "datapath/netdev-linux.h"
+#include "datapath/netdev-vxlan.h"
 #include "datapath/netdev.h"
 #include "lib/ctl.h"
 #include "lib/ds.h"
@@ -181,6 +182,12 @@ register_netdev_classes(const struct options *opts)
     if (error) {
         fprintf(stderr, "vxstackd: cannot register the kernel's devices "
                 "(%s)\n", vx_strerror(error));
+        exit(1);
+    }
+    error = netdev_vxlan_register();
+    if (error) {
+        fprintf(stderr, "vxstackd: cannot register vxlan devices (%s)\n",
+                vx_strerror(error));
         exit(1);
     }
 }

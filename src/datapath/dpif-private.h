@@ -28,6 +28,9 @@ struct dp_port {
     char *name;                /* Device name. */
     char *type;                /* Port type as configured. */
     struct netdev *netdev;     /* The device. */
+    bool is_vxlan;             /* 'netdev' is a vxlan device (and the
+                                * datapath checks the path MTU of what it
+                                * sends there). */
     struct netdev_rxq *rxq;    /* Its receive queue, or NULL. */
     struct pkt_batch txq;      /* Packets waiting to be sent. */
     struct ovs_list tx_node;   /* In struct dp 'tx_pending' while 'txq'

@@ -5,8 +5,11 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <linux/virtio_net.h>
 
 #include "conntrack/conntrack.h"
+#include "datapath/netdev-provider.h"
+#include "datapath/netdev-vxlan.h"
 #include "datapath/netdev.h"
 #include "datapath/odp-execute.h"
 #include "lib/coverage.h"
@@ -20,6 +23,7 @@
 #include "ofproto/ofproto.h"
 #include "ofproto/recirc.h"
 #include "ofproto/xlate.h"
+#include "packet/pkt-icmp.h"
 
 VLOG_DEFINE_THIS_MODULE(dpif);
 
@@ -35,6 +39,8 @@ COVERAGE_DEFINE(dp_drop_empty_actions);
 COVERAGE_DEFINE(dp_userspace_action);
 COVERAGE_DEFINE(dp_unsupported_action);
 COVERAGE_DEFINE(dp_send_error);
+COVERAGE_DEFINE(dp_drop_tunnel_too_big);
+COVERAGE_DEFINE(dp_tunnel_icmp_too_big);
 
 static struct dp_port *
 dp_port_lookup(const struct dp *dp, uint32_t port_no)
@@ -117,10 +123,12 @@ dp_destroy(struct dp *dp)
 static const char *
 netdev_type_for(const char *type)
 {
-    /* The datapath's own tunnel port is a device that encapsulates; until
-     * the kernel-socket VXLAN device exists it is a dummy device whose
-     * sends are observable (captures, tests). */
-    if (!strcmp(type, "vxlan")) {
+    /* The datapath's own tunnel port is the vxlan device (netdev-vxlan.h)
+     * once its class is registered, as vxstackd does, or the dummy class
+     * standing in for it (--enable-dummy=override).  A program that
+     * registers neither, as most unit tests, gets a dummy device whose
+     * sends are observable. */
+    if (!strcmp(type, "vxlan") && !netdev_is_type_registered("vxlan")) {
         return "dummy";
     }
     return type;
@@ -156,6 +164,7 @@ dp_port_add(struct dp *dp, const char *name, const char *type,
     port->name = xstrdup(name);
     port->type = xstrdup(type);
     port->netdev = netdev;
+    port->is_vxlan = netdev_is_vxlan(netdev);
     if (netdev_n_rxq(netdev) > 0 && netdev_rxq_open(netdev, 0, &port->rxq)) {
         port->rxq = NULL;
     }
@@ -243,6 +252,94 @@ dp_flush(struct dp *dp)
     }
 }
 
+static void dp_send(struct dp *, uint32_t port_no, struct pkt *);
+
+/* Returns the bytes of Ethernet and VLAN headers in front of the L3
+ * header of frame P, read from its bytes (actions since extraction may
+ * have pushed or popped tags). */
+static size_t
+pkt_l2_len(const struct pkt *p)
+{
+    const uint8_t *d = pkt_data(p);
+    size_t size = pkt_size(p);
+    size_t len = ETH_HEADER_LEN;
+
+    while (len + VLAN_HEADER_LEN <= size) {
+        uint16_t type = (uint16_t) (d[len - 2] << 8 | d[len - 1]);
+
+        if (type != ETH_TYPE_VLAN_8021Q && type != ETH_TYPE_VLAN_8021AD) {
+            break;
+        }
+        len += VLAN_HEADER_LEN;
+    }
+    return len;
+}
+
+/* Returns the length of the frames that GSO frame P becomes once cut:
+ * its headers (through the TCP header, or the UDP header for UDP GSO)
+ * plus gso_size bytes, at most P's own length. */
+static size_t
+gso_segment_len(const struct pkt *p)
+{
+    const uint8_t *d = pkt_data(p);
+    size_t size = pkt_size(p);
+    size_t l4 = (p->layers.l4 != PKT_LAYER_NONE ? p->layers.l4
+                 : p->ol.csum_start);
+    size_t hdr;
+
+    if (p->ol.gso_type == VIRTIO_NET_HDR_GSO_TCPV4
+        || p->ol.gso_type == VIRTIO_NET_HDR_GSO_TCPV6) {
+        if (l4 + TCP_HEADER_LEN > size) {
+            return size;
+        }
+        hdr = l4 + (size_t) (d[l4 + 12] >> 4) * 4;
+    } else {
+        hdr = l4 + UDP_HEADER_LEN;
+    }
+    return MIN(hdr + p->ol.gso_size, size);
+}
+
+/* Checks packet P (owned), about to leave by the vxlan device PORT, against
+ * the underlay's MTU toward its remote.  Returns true if it fits.
+ * Otherwise drops and counts it and, as a router on the instance's link
+ * would, sends the instance that sent it (P's input port) an ICMP
+ * "fragmentation needed" or "packet too big" with the largest IP datagram
+ * that fits, so that path MTU discovery works across the tunnel (issue 5;
+ * Open vSwitch only drops). */
+static bool
+dp_tunnel_fits(struct dp *dp, struct dp_port *port, struct pkt *p)
+{
+    const struct flow_tnl *tnl = &p->md.tunnel;
+    uint32_t mtu;
+    size_t len, l2_len;
+    struct pkt *icmp;
+
+    if (!tnl->ip_dst) {
+        return true;
+    }
+    /* A GSO frame is cut before it leaves: its segments must fit. */
+    len = p->ol.gso_type ? gso_segment_len(p) : pkt_size(p);
+    mtu = netdev_vxlan_path_mtu(port->netdev, tnl->ip_src, tnl->ip_dst);
+    if (!mtu || len + VXLAN_IPV4_IP_OVERHEAD <= mtu) {
+        /* Fits, or no route: the send fails and counts that. */
+        return true;
+    }
+    COVERAGE_INC(dp_drop_tunnel_too_big);
+    netdev_vxlan_count_too_big(port->netdev);
+    l2_len = pkt_l2_len(p);
+    if (mtu > VXLAN_IPV4_IP_OVERHEAD + l2_len) {
+        icmp = pkt_icmp_too_big(p, mtu - VXLAN_IPV4_IP_OVERHEAD
+                                   - (uint32_t) l2_len);
+        if (icmp) {
+            COVERAGE_INC(dp_tunnel_icmp_too_big);
+            icmp->md.in_port = p->md.in_port;
+            dp_send(dp, p->md.in_port, icmp);
+        }
+    }
+    pkt_free(p);
+    return false;
+}
+
 /* Queues P (owned) for output on datapath port PORT_NO. */
 static void
 dp_send(struct dp *dp, uint32_t port_no, struct pkt *p)
@@ -252,6 +349,10 @@ dp_send(struct dp *dp, uint32_t port_no, struct pkt *p)
     if (OVS_UNLIKELY(!port)) {
         COVERAGE_INC(dp_drop_output_no_port);
         pkt_free(p);
+        return;
+    }
+    if (port_no == dp->tunnel_port && port->is_vxlan
+        && !dp_tunnel_fits(dp, port, p)) {
         return;
     }
     if (!port->txq.count) {
@@ -798,8 +899,38 @@ dp_port_for_each(const struct dp *dp,
     free(v);
 }
 
+/* Appends `dpctl show -s` statistics of PORT to S, and for a vxlan
+ * device its status (endpoints and per-reason drop counters). */
+static void
+format_port_stats(const struct dp_port *port, struct ds *s)
+{
+    struct netdev_stats st;
+
+    netdev_get_stats(port->netdev, &st);
+    ds_put_format(s, "    RX packets:%"PRIu64" errors:%"PRIu64" dropped:%"
+                  PRIu64" overruns:0 frame:0\n", st.rx_packets,
+                  st.rx_errors, st.rx_dropped);
+    ds_put_format(s, "    TX packets:%"PRIu64" errors:%"PRIu64" dropped:%"
+                  PRIu64" aborted:0 carrier:0\n", st.tx_packets,
+                  st.tx_errors, st.tx_dropped);
+    ds_put_cstr(s, "    collisions:0\n");
+    ds_put_format(s, "    RX bytes:%"PRIu64"  TX bytes:%"PRIu64"\n",
+                  st.rx_bytes, st.tx_bytes);
+    if (port->is_vxlan) {
+        struct ds status = DS_EMPTY_INITIALIZER;
+        const char *line = NULL;
+
+        netdev_get_status(port->netdev, &status);
+        for (char *save = NULL, *p = ds_cstr(&status);
+             (line = strtok_r(p, "\n", &save)) != NULL; p = NULL) {
+            ds_put_format(s, "    %s\n", line);
+        }
+        ds_destroy(&status);
+    }
+}
+
 void
-dp_format_show(const struct dp *dp, struct ds *s)
+dp_format_show(const struct dp *dp, bool port_stats, struct ds *s)
 {
     struct dp_stats stats, *st = &stats;
     uint64_t n_pkts;
@@ -831,6 +962,9 @@ dp_format_show(const struct dp *dp, struct ds *s)
             ds_put_format(s, " (%s)", port->type);
         }
         ds_put_char(s, '\n');
+        if (port_stats) {
+            format_port_stats(port, s);
+        }
     }
     free(v);
 }

@@ -155,8 +155,10 @@ void dp_set_max_flows(struct dp *, size_t max_flows);
  * (default 10000, as OVS's other_config:max-idle). */
 void dp_set_max_idle(struct dp *, long long int max_idle_ms);
 
-/* Appends `ovs-dpctl show` output. */
-void dp_format_show(const struct dp *, struct ds *);
+/* Appends `ovs-dpctl show` output; with STATS, as `show -s`, each port's
+ * counters too (and a vxlan device's status: endpoints, drops by
+ * reason). */
+void dp_format_show(const struct dp *, bool stats, struct ds *);
 
 /* Counters shown by dpctl show. */
 struct dp_stats {

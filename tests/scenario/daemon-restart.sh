@@ -5,7 +5,7 @@
 . "$(dirname "$0")/common.bash" || exit 1
 
 new_rundir dir
-start_daemon "$dir"
+start_daemon "$dir" --enable-dummy=override
 pid=$(cat "$dir/vxstackd.pid")
 kill -0 "$pid" || fail "daemon $pid not running"
 [ -S "$dir/vxstackd.ctl" ] || fail "no control socket"
@@ -49,7 +49,7 @@ vx "$dir" appctl list-commands | grep -q '^  vsctl ' || fail "list-commands lack
 
 # Stop with `appctl exit` and start again.
 stop_daemon "$dir"
-start_daemon "$dir"
+start_daemon "$dir" --enable-dummy=override
 show2=$(vx "$dir" vsctl show) || fail "show after restart"
 ports2=$(vx "$dir" vsctl --bare --columns=name,ofport list interface | paste -sd' ' | tr -s ' ')
 check_eq "$show2" "$show1" "show after appctl exit and restart"
@@ -66,7 +66,7 @@ kill -TERM "$pid"
 wait_gone "$pid"
 [ ! -e "$dir/vxstackd.pid" ] || fail "pid file left after SIGTERM"
 [ ! -e "$dir/vxstackd.ctl" ] || fail "socket left after SIGTERM"
-start_daemon "$dir"
+start_daemon "$dir" --enable-dummy=override
 check_eq "$(vx "$dir" vsctl get interface tap4 ofport)" 4 "tap4 ofport after SIGTERM restart"
 check_eq "$(vx "$dir" vsctl list-ports br-int)" "$(printf 'patch-tun\ntap2\ntap3\ntap4')" "ports after SIGTERM restart"
 
@@ -79,7 +79,7 @@ wait_gone "$pid"
 run_status out err st vx "$dir" vsctl show
 check_eq "$st" 1 "vxstack against a dead daemon"
 check_contains "$err" "cannot connect to vxstackd at $dir/vxstackd.ctl" "dead daemon error"
-start_daemon "$dir"
+start_daemon "$dir" --enable-dummy=override
 check_eq "$(vx "$dir" vsctl get interface tap4 ofport)" 4 "tap4 ofport after kill -9"
 stop_daemon "$dir"
 grep -q 'vsctl add-br br-int' "$dir/vxstackd.log" || fail "log lacks the vsctl command"

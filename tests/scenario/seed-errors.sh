@@ -9,7 +9,7 @@
 command -v python3 >/dev/null || { echo "SKIP: python3 is not installed"; exit 77; }
 
 new_rundir dir
-start_daemon "$dir"
+start_daemon "$dir" --enable-dummy=override
 seed_build "$dir" || fail "building the seed"
 
 before=$("$VXSTACK" --rundir "$dir" ofctl dump-flows br-int --no-stats; "$VXSTACK" --rundir "$dir" ofctl dump-flows br-tun --no-stats)

@@ -9,7 +9,7 @@
 . "$(dirname "$0")/seed.bash"
 
 new_rundir dir
-start_daemon "$dir"
+start_daemon "$dir" --enable-dummy=override
 seed_build "$dir" || fail "building the seed"
 export VXSTACK_RUNDIR=$dir
 

@@ -22,7 +22,7 @@ if ! bash "$VXSTACK_TOP/tests/ovs/record-all.sh" "$rec" > "$rec/record.log" 2>&1
 fi
 
 new_rundir dir
-start_daemon "$dir"
+start_daemon "$dir" --enable-dummy=override
 seed_build "$dir" || fail "building the seed"
 files=$(ls "$rec"/traces/[0-9]*.txt | grep -v 00-setup-underlay)
 python3 "$VXSTACK_TOP/tests/scenario/ovs_golden.py" \

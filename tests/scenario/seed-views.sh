@@ -11,7 +11,7 @@ command -v python3 >/dev/null || { echo "SKIP: python3 is not installed"; exit 7
 
 seed=$VXSTACK_TOP/tests/data/seed
 new_rundir dir
-start_daemon "$dir"
+start_daemon "$dir" --enable-dummy=override
 seed_build "$dir" --with-learned || fail "building the seed"
 
 # dump-flows: identical except durations and counters.
