@@ -29,6 +29,7 @@ COVERAGE_DEFINE(vxlan_rx_bad_reserved);
 COVERAGE_DEFINE(vxlan_rx_bad_inner);
 COVERAGE_DEFINE(vxlan_rx_truncated);
 COVERAGE_DEFINE(vxlan_rx_overflow);
+COVERAGE_DEFINE(vxlan_rx_ecn_not_ect);
 COVERAGE_DEFINE(vxlan_tx_no_endpoint);
 COVERAGE_DEFINE(vxlan_tx_too_big);
 COVERAGE_DEFINE(vxlan_tx_error);
@@ -136,6 +137,7 @@ struct netdev_vxlan {
     uint64_t rx_bad[VXLAN_RX_N_VERDICTS];    /* Drops by verdict. */
     uint64_t rx_truncated;                   /* Datagrams bigger than the
                                               * buffer. */
+    uint64_t rx_ecn_not_ect;                 /* Outer CE, inner Not-ECT. */
     uint64_t tx_too_big;                     /* Frames over the path MTU. */
     uint64_t tx_no_endpoint;                 /* Frames with no socket for
                                               * their source address. */
@@ -687,10 +689,11 @@ netdev_vxlan_get_status(const struct netdev *netdev, struct ds *ds)
         ds_put_format(ds, "%s=%"PRIu64"\n", netdev_vxlan_verdict_name(v),
                       dev->rx_bad[v]);
     }
-    ds_put_format(ds, "rx_truncated=%"PRIu64"\ntx_too_big=%"PRIu64"\n"
-                  "tx_no_endpoint=%"PRIu64"\ntx_gso_fallback=%"PRIu64"\n",
-                  dev->rx_truncated, dev->tx_too_big, dev->tx_no_endpoint,
-                  dev->tx_gso_fallback);
+    ds_put_format(ds, "rx_truncated=%"PRIu64"\nrx_ecn_not_ect=%"PRIu64"\n"
+                  "tx_too_big=%"PRIu64"\ntx_no_endpoint=%"PRIu64"\n"
+                  "tx_gso_fallback=%"PRIu64"\n",
+                  dev->rx_truncated, dev->rx_ecn_not_ect, dev->tx_too_big,
+                  dev->tx_no_endpoint, dev->tx_gso_fallback);
     pthread_mutex_unlock(&dev->up.mutex);
 }
 
@@ -863,6 +866,65 @@ rx_meta(const struct netdev_vxlan *dev, const struct msghdr *m,
     }
 }
 
+/* Replaces the 16-bit word OLD (host order) covered by the Internet
+ * checksum at CSUM with NEW (RFC 1624). */
+static void
+csum_replace16(uint8_t *csum, uint16_t old, uint16_t new)
+{
+    uint32_t sum = (uint16_t) ~(csum[0] << 8 | csum[1]);
+
+    sum += (uint16_t) ~old;
+    sum += new;
+    sum = (sum & 0xffff) + (sum >> 16);
+    sum = (sum & 0xffff) + (sum >> 16);
+    csum[0] = (uint8_t) (~sum >> 8);
+    csum[1] = (uint8_t) ~sum;
+}
+
+/* Applies RFC 6040's decapsulation rule to the inner frame of SIZE bytes
+ * at FRAME (validated by netdev_vxlan_parse()) that arrived with outer TOS
+ * OUTER_TOS: when the outer header says "congestion experienced", an
+ * inner IP header that supports ECN is marked CE too and one that does
+ * not (Not-ECT) means the packet must be dropped (bad-inputs.md V9).
+ * Returns false to drop. */
+static bool
+ecn_decap(uint8_t *frame, size_t size, uint8_t outer_tos)
+{
+    size_t ofs = 2 * ETH_ADDR_LEN;
+    uint16_t type;
+
+    if ((outer_tos & IP_ECN_MASK) != IP_ECN_CE) {
+        return true;
+    }
+    type = (uint16_t) (frame[ofs] << 8 | frame[ofs + 1]);
+    while ((type == ETH_TYPE_VLAN_8021Q || type == ETH_TYPE_VLAN_8021AD)
+           && ofs + VLAN_HEADER_LEN + 2 <= size) {
+        ofs += VLAN_HEADER_LEN;
+        type = (uint16_t) (frame[ofs] << 8 | frame[ofs + 1]);
+    }
+    ofs += 2;
+    if (type == ETH_TYPE_IP && size - ofs >= IP_HEADER_LEN) {
+        uint8_t *ip = frame + ofs;
+        uint16_t old = (uint16_t) (ip[0] << 8 | ip[1]);
+
+        if (!(ip[1] & IP_ECN_MASK)) {
+            return false;
+        }
+        ip[1] |= IP_ECN_CE;
+        csum_replace16(ip + 10, old, (uint16_t) (ip[0] << 8 | ip[1]));
+    } else if (type == ETH_TYPE_IPV6 && size - ofs >= IPV6_HEADER_LEN) {
+        /* The traffic class straddles bytes 0 and 1; ECN is its low two
+         * bits, bits 4-5 of byte 1. */
+        uint8_t *ip6 = frame + ofs;
+
+        if (!(ip6[1] & (IP_ECN_MASK << 4))) {
+            return false;
+        }
+        ip6[1] |= IP_ECN_CE << 4;
+    }
+    return true;
+}
+
 /* Decapsulates the received messages of RX not consumed yet into BATCH
  * until it is full.  DEV's mutex is held. */
 static void
@@ -908,6 +970,13 @@ vxlan_rx_drain(struct netdev_vxlan *dev, struct vxlan_rx *rx,
             }
             p = pkt_new(seg - VXLAN_HLEN);
             pkt_put(p, data + VXLAN_HLEN, seg - VXLAN_HLEN);
+            if (!ecn_decap(pkt_data(p), pkt_size(p), meta.tnl.ip_tos)) {
+                COVERAGE_INC(vxlan_rx_ecn_not_ect);
+                dev->rx_ecn_not_ect++;
+                dev->up.stats.rx_errors++;
+                pkt_free(p);
+                continue;
+            }
             p->md.tunnel = meta.tnl;
             p->md.tunnel.tun_id = htonll(vni);
             bytes += pkt_size(p);

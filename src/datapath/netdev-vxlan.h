@@ -36,7 +36,10 @@
  * an Ethernet header or with a truncated IPv4/IPv6 header (V6): each is
  * dropped and counted (coverage counter, rx_errors, and a per-reason
  * counter in the device status).  Unknown VNIs and unknown sources (V4,
- * V5) pass here and are dropped by the OpenFlow lookup.
+ * V5) pass here and are dropped by the OpenFlow lookup.  An outer
+ * "congestion experienced" mark is copied to an ECN-capable inner IP
+ * header, and a packet whose inner header is Not-ECT is then dropped
+ * (RFC 6040, V9; rx_ecn_not_ect).
  *
  * Path MTU.  netdev_vxlan_path_mtu() tells the datapath the underlay MTU
  * toward a remote, learnt from the kernel (IP_MTU of a connected probe

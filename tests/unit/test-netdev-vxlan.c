@@ -209,6 +209,20 @@ status_value(struct netdev *netdev, const char *key)
     return value;
 }
 
+/* Returns true if NETDEV's status contains LINE. */
+static bool
+status_has(struct netdev *netdev, const char *line)
+{
+    struct ds ds = DS_EMPTY_INITIALIZER;
+    bool found;
+
+    ds_put_char(&ds, '\n');
+    netdev_get_status(netdev, &ds);
+    found = strstr(ds_cstr(&ds), line) != NULL;
+    ds_destroy(&ds);
+    return found;
+}
+
 /* Reads the kernel's local port range into *LO and *HI. */
 static void
 local_port_range(int *lo, int *hi)
@@ -581,6 +595,44 @@ TEST(bad_inputs)
     pair_close(&pair);
 }
 
+TEST(ecn_decap)
+{
+    uint8_t good[50], d[50];
+    struct pkt_batch batch;
+    struct pair pair;
+    struct pkt *r[2];
+    int tos = IP_ECN_CE;
+    const uint8_t *ip;
+
+    /* Outer CE (RFC 6040): an inner Not-ECT packet is dropped, an inner
+     * ECT(0) one is marked CE with its checksum fixed. */
+    pair_open(&pair);
+    ASSERT_OK(setsockopt(pair.peer_fd, IPPROTO_IP, IP_TOS, &tos,
+                         sizeof tos));
+    valid_datagram(good);
+    peer_send(&pair, good, sizeof good);
+    memcpy(d, good, sizeof d);
+    d[8 + 15] = 0x02;                           /* ECT(0). */
+    d[8 + 24] = d[8 + 25] = 0;
+    {
+        be16 sum = csum(d + 8 + 14, 20);
+
+        memcpy(d + 8 + 24, &sum, 2);
+    }
+    peer_send(&pair, d, sizeof d);
+    ASSERT_EQ(recv_pkts(pair.rxq_b, r, 1), 1);
+    pkt_batch_init(&batch);
+    ASSERT_EQ(netdev_rxq_recv(pair.rxq_b, &batch), EAGAIN);
+
+    ip = pkt_data(r[0]) + 14;
+    ASSERT_EQ(ip[1], IP_ECN_CE);
+    ASSERT_HEX_EQ(csum(ip, 20), 0);
+    ASSERT_EQ(r[0]->md.tunnel.ip_tos, IP_ECN_CE);
+    ASSERT_EQ(status_value(pair.b, "rx_ecn_not_ect"), 1);
+    pkt_free(r[0]);
+    pair_close(&pair);
+}
+
 TEST(random_bytes)
 {
     uint64_t seed = 239;
@@ -668,6 +720,67 @@ TEST(rx_overflow_counted)
     ASSERT_GT(st.rx_dropped, 0);
     ASSERT_EQ(st.rx_packets + st.rx_dropped, (uint64_t) n + 1);
     pair_close(&pair);
+}
+
+TEST(any_endpoint)
+{
+    static uint8_t buf[65536];
+    be32 ips[2] = { htonl(INADDR_ANY), htonl(IP_A) };
+    struct sockaddr_in from, to;
+    struct netdev_rxq *rxq;
+    struct pkt *p, *r[1];
+    struct netdev *c;
+    uint16_t port = 0, peer_port;
+    uint8_t good[50];
+    socklen_t len = sizeof from;
+    int fd, ttl, error = EADDRINUSE;
+
+    /* A tunnel without local_ip: one socket on INADDR_ANY receives for
+     * every local address (the one a datagram came to is its ip_dst) and
+     * sends from the address the metadata asks for. */
+    ASSERT_OK(netdev_vxlan_register());
+    ASSERT_OK(netdev_open("vxlan_any", "vxlan", &c));
+    fd = udp_bind(IP_PEER, 0);
+    ASSERT_GE(fd, 0);
+    ASSERT_OK(getsockname(fd, (struct sockaddr *) &from, &len));
+    peer_port = ntohs(from.sin_port);
+    for (int i = 0; i < 100 && error; i++) {
+        port = (uint16_t) (30000 + (getpid() * 11 + i * 137) % 20000);
+        error = netdev_vxlan_set_endpoints(c, ips, 2, port);
+    }
+    if (error) {
+        SKIP("no free UDP port on INADDR_ANY");
+    }
+    ASSERT_OK(netdev_vxlan_endpoint_error(c, ips[0]));
+    ASSERT_OK(netdev_vxlan_endpoint_error(c, ips[1]));
+    ASSERT_OK(netdev_rxq_open(c, 0, &rxq));
+
+    p = make_frame(3, 60, 1);
+    set_tunnel(p, IP_PEER, peer_port);
+    p->md.tunnel.ip_src = htonl(0x7f00000c);     /* 127.0.0.12. */
+    send_pkts(c, &p, 1);
+    peer_recv(fd, buf, sizeof buf, &from, &ttl);
+    ASSERT_HEX_EQ(ntohl(from.sin_addr.s_addr), 0x7f00000c);
+    p->md.tunnel.ip_src = htonl(IP_A);
+    send_pkts(c, &p, 1);
+    peer_recv(fd, buf, sizeof buf, &from, &ttl);
+    ASSERT_HEX_EQ(ntohl(from.sin_addr.s_addr), IP_A);
+    pkt_free(p);
+
+    valid_datagram(good);
+    memset(&to, 0, sizeof to);
+    to.sin_family = AF_INET;
+    to.sin_port = htons(port);
+    to.sin_addr.s_addr = htonl(0x7f00000d);     /* 127.0.0.13. */
+    ASSERT_EQ(sendto(fd, good, sizeof good, 0, (struct sockaddr *) &to,
+                     sizeof to), (ssize_t) sizeof good);
+    ASSERT_EQ(recv_pkts(rxq, r, 1), 1);
+    ASSERT_HEX_EQ(ntohl(r[0]->md.tunnel.ip_dst), 0x7f00000d);
+    ASSERT_HEX_EQ(ntohl(r[0]->md.tunnel.ip_src), IP_PEER);
+    pkt_free(r[0]);
+    netdev_rxq_close(rxq);
+    netdev_close(c);
+    close(fd);
 }
 
 TEST(endpoint_errors)
@@ -1068,4 +1181,70 @@ TEST(kernel_interop)
     netdev_rxq_close(rxq);
     netdev_close(netdev);
     close(kfd);
+}
+
+TEST(too_big_for_the_socket)
+{
+    struct pkt *pkts[2], *r[2];
+    struct netdev_stats st;
+    struct pkt_batch batch;
+    struct pair pair;
+
+    /* In a namespace of its own whose loopback MTU is 1280: a train of
+     * datagrams bigger than that is refused as a whole (UDP GSO), then
+     * one by one (EMSGSIZE), and counted; smaller ones pass.  Then the
+     * MTU shrinks under a cached path MTU. */
+    if (geteuid()) {
+        SKIP("changing the loopback MTU needs root (a namespace)");
+    }
+    if (unshare(CLONE_NEWNET)) {
+        SKIP("cannot create a network namespace");
+    }
+    run("ip link set lo mtu 1280 up");
+    pair_open(&pair);
+    ASSERT_EQ(netdev_vxlan_path_mtu(pair.a, htonl(IP_A), htonl(IP_B)),
+              1280);
+
+    pkt_batch_init(&batch);
+    for (size_t i = 0; i < 2; i++) {
+        pkts[i] = make_frame(5, 1300, (uint8_t) i);
+        set_tunnel(pkts[i], IP_B, pair.port);
+        pkt_batch_add(&batch, pkts[i]);
+    }
+    ASSERT_EQ(netdev_send(pair.a, 0, &batch, true), EMSGSIZE);
+    netdev_get_stats(pair.a, &st);
+    ASSERT_EQ(st.tx_packets, 0);
+    ASSERT_EQ(st.tx_dropped, 2);
+    ASSERT_EQ(status_value(pair.a, "tx_too_big"), 2);
+    if (status_has(pair.a, "\nudp_gso=true\n")) {
+        ASSERT_EQ(status_value(pair.a, "tx_gso_fallback"), 1);
+    }
+
+    pkt_batch_init(&batch);
+    for (size_t i = 0; i < 2; i++) {
+        pkts[i] = make_frame(5, 1280 - 28 - 8, (uint8_t) i);
+        set_tunnel(pkts[i], IP_B, pair.port);
+        pkt_batch_add(&batch, pkts[i]);
+    }
+    ASSERT_OK(netdev_send(pair.a, 0, &batch, true));
+    ASSERT_EQ(recv_pkts(pair.rxq_b, r, 2), 2);
+    ASSERT_EQ(pkt_size(r[0]), 1280 - 28 - 8);
+    pkt_free(r[0]);
+    pkt_free(r[1]);
+
+    /* The route's MTU shrinks: the cached path MTU holds until a send
+     * fails with EMSGSIZE, which makes the next lookup ask the kernel. */
+    ASSERT_EQ(netdev_vxlan_path_mtu(pair.a, htonl(IP_A), htonl(IP_B)),
+              1280);
+    run("ip link set lo mtu 1200");
+    ASSERT_EQ(netdev_vxlan_path_mtu(pair.a, htonl(IP_A), htonl(IP_B)),
+              1280);
+    pkt_batch_init(&batch);
+    pkts[0] = make_frame(5, 1280 - 28 - 8, 0);
+    set_tunnel(pkts[0], IP_B, pair.port);
+    pkt_batch_add(&batch, pkts[0]);
+    ASSERT_EQ(netdev_send(pair.a, 0, &batch, true), EMSGSIZE);
+    ASSERT_EQ(netdev_vxlan_path_mtu(pair.a, htonl(IP_A), htonl(IP_B)),
+              1200);
+    pair_close(&pair);
 }
