@@ -63,6 +63,9 @@ static struct vsdb *db;
 struct failed_iface {
     struct hmap_node node;          /* In 'failed_ifaces', by name. */
     char *name;                     /* Interface name. */
+    struct uuid iface_uuid;         /* Its Interface row: a row of the same
+                                     * name with another UUID is the
+                                     * interface added again. */
     int error;                      /* The device's error. */
 };
 
@@ -465,6 +468,7 @@ remove_failed_ports(struct ofproto *ofproto, void *aux)
     for (size_t i = 0; i < n; i++) {
         uint32_t odp = ofport_odp_port(ports[i]);
         const char *name = ofport_name(ports[i]);
+        const struct vsdb_row *row;
         struct netdev *netdev;
         struct failed_iface *f;
         char *msg;
@@ -480,6 +484,10 @@ remove_failed_ports(struct ofproto *ofproto, void *aux)
         }
         f = xzalloc(sizeof *f);
         f->name = xstrdup(name);
+        row = vsdb_find_row(vsdb_get_data(db), VSDB_INTERFACE, name);
+        if (row) {
+            f->iface_uuid = row->uuid;
+        }
         f->error = error;
         hmap_insert(&failed_ifaces, &f->node, hash_string(name, 0));
         msg = netdev_open_error(name, error);
@@ -503,14 +511,19 @@ check_device_errors(void)
     }
 }
 
-/* Forgets the failed interfaces that the database no longer has. */
+/* Forgets the failed interfaces that the database no longer has, or has
+ * again as a new row (deleted and added in one transaction): those get a
+ * fresh device. */
 static void
 prune_failed_ifaces(const struct vsdb_data *data)
 {
     struct failed_iface *f, *next;
 
     HMAP_FOR_EACH_SAFE (f, next, node, &failed_ifaces) {
-        if (!vsdb_find_row(data, VSDB_INTERFACE, f->name)) {
+        const struct vsdb_row *row = vsdb_find_row(data, VSDB_INTERFACE,
+                                                   f->name);
+
+        if (!row || !uuid_equals(&row->uuid, &f->iface_uuid)) {
             failed_iface_remove(f);
         }
     }

@@ -165,8 +165,9 @@ ip -n "$vm1c" addr flush dev tap00000001-cc 2>/dev/null
 attach_instance "$cmp_ns" "$vm1c" tap00000001-cc 192.168.101.13
 ip netns exec "$vm1c" ping -c 3 -i 0.2 -W 3 192.168.101.31 >/dev/null \
     || fail "the re-added port cannot reach the second network node"
-vx "$cmp" vsctl del-port br-int tap00000001-dd || fail "del-port tap00000001-dd"
-vx "$cmp" vsctl add-port br-int tap00000001-dd tag=3 \
+# Deleted and added in one transaction: a new Interface row, a new tap.
+vx "$cmp" vsctl del-port br-int tap00000001-dd \
+    -- add-port br-int tap00000001-dd tag=3 \
     -- set interface tap00000001-dd type=tap mtu_request=1450 \
     || fail "re-adding tap00000001-dd"
 ns_add vm1d vm1d-again
