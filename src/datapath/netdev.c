@@ -139,8 +139,11 @@ compare_strings(const void *a_, const void *b_)
     return strcmp(*a, *b);
 }
 
-void
-netdev_format_types(struct ds *ds)
+/* Appends to DS the registered type names, sorted and space-separated:
+ * all of them, or with REAL_ONLY those whose class is not the dummy class
+ * (the types vxstackd --version lists as its features). */
+static void
+format_types(struct ds *ds, bool real_only)
 {
     struct netdev_registered_class *rc;
     const char **types;
@@ -150,7 +153,9 @@ netdev_format_types(struct ds *ds)
     pthread_mutex_lock(&netdev_mutex);
     types = xcalloc(hmap_count(&netdev_classes) + 1, sizeof *types);
     HMAP_FOR_EACH (rc, node, &netdev_classes) {
-        types[n++] = rc->type;
+        if (!real_only || strcmp(rc->class->type, "dummy")) {
+            types[n++] = rc->type;
+        }
     }
     qsort(types, n, sizeof *types, compare_strings);
     for (size_t i = 0; i < n; i++) {
@@ -158,6 +163,12 @@ netdev_format_types(struct ds *ds)
     }
     pthread_mutex_unlock(&netdev_mutex);
     free(types);
+}
+
+void
+netdev_format_types(struct ds *ds)
+{
+    format_types(ds, false);
 }
 
 /* Frees what netdev_open() set up in the base of NETDEV. */
@@ -467,24 +478,7 @@ netdev_set_error(struct netdev *netdev, int error)
 void
 netdev_format_real_types(struct ds *ds)
 {
-    struct netdev_registered_class *rc;
-    const char **types;
-    size_t n = 0;
-
-    netdev_dummy_register();
-    pthread_mutex_lock(&netdev_mutex);
-    types = xcalloc(hmap_count(&netdev_classes) + 1, sizeof *types);
-    HMAP_FOR_EACH (rc, node, &netdev_classes) {
-        if (strcmp(rc->class->type, "dummy")) {
-            types[n++] = rc->type;
-        }
-    }
-    qsort(types, n, sizeof *types, compare_strings);
-    for (size_t i = 0; i < n; i++) {
-        ds_put_format(ds, "%s%s", i ? " " : "", types[i]);
-    }
-    pthread_mutex_unlock(&netdev_mutex);
-    free(types);
+    format_types(ds, true);
 }
 
 const struct netdev_class *
