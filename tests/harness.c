@@ -251,3 +251,25 @@ main(int argc, char *argv[])
     printf("%d passed, %d failed, %d skipped\n", n_pass, n_fail, n_skip);
     return n_fail ? 1 : 0;
 }
+
+void
+harness_run(const char *format, ...)
+{
+    va_list args;
+    char *cmd;
+    int status;
+    int n;
+
+    va_start(args, format);
+    n = vasprintf(&cmd, format, args);
+    va_end(args);
+    if (n < 0) {
+        harness_fail(__FILE__, __LINE__, "out of memory");
+    }
+    status = system(cmd);
+    if (status) {
+        harness_fail(__FILE__, __LINE__, "`%s` failed (status %d)", cmd,
+                     status);
+    }
+    free(cmd);
+}

@@ -54,6 +54,11 @@ void harness_fail_mem(const char *file, int line, const char *expr_a,
                       const char *expr_b, const void *a, const void *b,
                       size_t n) __attribute__((noreturn));
 
+/* Runs the shell command made from printf-style FORMAT (system(3)) and
+ * fails the test, naming the command and its status, unless it exits 0. */
+void harness_run(const char *format, ...)
+    __attribute__((format(printf, 1, 2)));
+
 /* Returns the directory of the source tree's tests/ folder (for data
  * files), from $VXSTACK_TESTS_DIR or the compiled-in default. */
 const char *harness_tests_dir(void);

@@ -61,25 +61,6 @@ setup(void)
     ASSERT_EQ(system("ip link set lo up"), 0);
 }
 
-/* Runs the shell command made from FORMAT and asserts it succeeded. */
-static void PRINTF_FORMAT(1, 2)
-run(const char *format, ...)
-{
-    va_list args;
-    char *cmd;
-    int status;
-
-    va_start(args, format);
-    cmd = xvasprintf(format, args);
-    va_end(args);
-    status = system(cmd);
-    if (status != 0) {
-        fprintf(stderr, "command failed (%d): %s\n", status, cmd);
-    }
-    ASSERT_EQ(status, 0);
-    free(cmd);
-}
-
 /* Returns the kernel's MTU of device NAME (or -1). */
 static int
 kernel_mtu(const char *name)
@@ -202,7 +183,7 @@ TEST(tap_opens_a_persistent_device_and_internal_is_a_tap)
     struct netdev *netdev;
 
     setup();
-    run("ip tuntap add dev vxt-ptap mode tap");
+    harness_run("ip tuntap add dev vxt-ptap mode tap");
     ASSERT_OK(netdev_open("vxt-ptap", "tap", &netdev));
     netdev_close(netdev);
     /* It was not ours to delete. */
@@ -214,7 +195,7 @@ TEST(tap_opens_a_persistent_device_and_internal_is_a_tap)
     netdev_close(netdev);
 
     /* A name that is a device of another kind cannot be a tap. */
-    run("ip link add vxt-dum type veth peer name vxt-dum1");
+    harness_run("ip link add vxt-dum type veth peer name vxt-dum1");
     ASSERT_NE(netdev_open("vxt-dum", "tap", &netdev), 0);
     ASSERT_TRUE(netdev == NULL);
 }
@@ -244,7 +225,7 @@ TEST(tap_send_and_receive_through_the_kernel)
     setup();
     ASSERT_OK(netdev_open("vxt-tap1", "tap", &netdev));
     ASSERT_OK(netdev_rxq_open(netdev, 0, &rxq));
-    run("ip addr add 10.199.1.1/24 dev vxt-tap1");
+    harness_run("ip addr add 10.199.1.1/24 dev vxt-tap1");
 
     /* Kernel to us: a datagram to 10.199.1.2 starts with an ARP request. */
     sock = socket(AF_INET, SOCK_DGRAM, 0);
@@ -497,8 +478,8 @@ TEST(tcp_between_namespaces_keeps_64k_gso_frames_whole)
 
     child_start(&server, tcp_server, "vxt-ta");
     child_start(&client, tcp_client, "vxt-tb");
-    run("ip link set vxt-ta netns %ld", (long) server.pid);
-    run("ip link set vxt-tb netns %ld", (long) client.pid);
+    harness_run("ip link set vxt-ta netns %ld", (long) server.pid);
+    harness_run("ip link set vxt-tb netns %ld", (long) client.pid);
     child_go(&server);
     child_go(&client);
 
@@ -646,8 +627,8 @@ TEST(system_port_on_a_veth_with_and_without_tso)
         SKIP("needs ethtool(8)");
     }
     ASSERT_EQ(netdev_open("vxt-none", "system", &v0), ENODEV);
-    run("ip link add vxt-v0 type veth peer name vxt-v1");
-    run("ethtool -K vxt-v0 tso off >/dev/null");
+    harness_run("ip link add vxt-v0 type veth peer name vxt-v1");
+    harness_run("ethtool -K vxt-v0 tso off >/dev/null");
     ASSERT_OK(netdev_open("vxt-v0", "system", &v0));
     ASSERT_OK(netdev_open("vxt-v1", "system", &v1));
     ASSERT_OK(netdev_rxq_open(v1, 0, &rx1));
@@ -672,7 +653,7 @@ TEST(system_port_on_a_veth_with_and_without_tso)
     /* With TSO the frame goes whole to the kernel, and the other end of
      * the veth reads it whole with its GSO state. */
     netdev_close(v0);
-    run("ethtool -K vxt-v0 tso on >/dev/null");
+    harness_run("ethtool -K vxt-v0 tso on >/dev/null");
     ASSERT_OK(netdev_open("vxt-v0", "system", &v0));
     ASSERT_TRUE(netdev_get_ol_caps(v0) & NETDEV_OL_TSO4);
     pkt_batch_init(&batch);
@@ -752,7 +733,7 @@ TEST(devices_deleted_under_an_open_netdev_report_an_error)
     ASSERT_OK(netdev_open("vxt-gone", "tap", &tap));
     ASSERT_OK(netdev_rxq_open(tap, 0, &rxt));
     child_start(&child, vanishing_instance, "vxt-gone");
-    run("ip link set vxt-gone netns %ld", (long) child.pid);
+    harness_run("ip link set vxt-gone netns %ld", (long) child.pid);
     child_go(&child);
     ASSERT_EQ(waitpid(child.pid, &status, 0), child.pid);
     ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
@@ -771,11 +752,11 @@ TEST(devices_deleted_under_an_open_netdev_report_an_error)
     ASSERT_UEQ(st.tx_dropped, 1);
 
     /* A system device removed with `ip link del`. */
-    run("ip link add vxt-d0 type veth peer name vxt-d1");
+    harness_run("ip link add vxt-d0 type veth peer name vxt-d1");
     ASSERT_OK(netdev_open("vxt-d0", "system", &sys));
     ASSERT_OK(netdev_rxq_open(sys, 0, &rxs));
     ASSERT_EQ(netdev_get_error(sys), 0);
-    run("ip link del vxt-d1");
+    harness_run("ip link del vxt-d1");
     ASSERT_EQ(recv_until_error(rxs), ENODEV);
     ASSERT_EQ(netdev_get_error(sys), ENODEV);
     ASSERT_TRUE(netdev_error_seq() != seq);

@@ -1020,25 +1020,6 @@ TEST(too_big_ipv6)
 
 /* Interop with the Linux kernel's vxlan device. */
 
-/* Runs the shell command FORMAT; fails the test if it fails. */
-static void PRINTF_FORMAT(1, 2)
-run(const char *format, ...)
-{
-    va_list args;
-    char *cmd;
-    int status;
-
-    va_start(args, format);
-    cmd = xvasprintf(format, args);
-    va_end(args);
-    status = system(cmd);
-    if (status) {
-        harness_fail(__FILE__, __LINE__, "`%s` failed (status %d)", cmd,
-                     status);
-    }
-    free(cmd);
-}
-
 #define KERNEL_MAC { { 0x02, 0, 0, 0, 0x23, 0x9a } }
 
 /* Answers an ARP request for 192.168.239.1 or an ICMP echo request to it,
@@ -1126,10 +1107,10 @@ TEST(kernel_interop)
     kfd = open("/proc/self/ns/net", O_RDONLY);
     ASSERT_GE(kfd, 0);
     ASSERT_OK(unshare(CLONE_NEWNET));
-    run("ip link set lo up && ip link add vxt0 type veth peer name vxt1 "
+    harness_run("ip link set lo up && ip link add vxt0 type veth peer name vxt1 "
         "netns /proc/self/fd/%d && ip addr add 10.239.0.1/24 dev vxt0 "
         "&& ip link set vxt0 up", kfd);
-    run("nsenter --net=/proc/self/fd/%d sh -c 'ip link set lo up "
+    harness_run("nsenter --net=/proc/self/fd/%d sh -c 'ip link set lo up "
         "&& ip addr add 10.239.0.2/24 dev vxt1 && ip link set vxt1 up "
         "&& ip link add vx0 type vxlan id %d local 10.239.0.2 "
         "remote 10.239.0.1 dstport %d && ip addr add 192.168.239.2/24 "
@@ -1200,7 +1181,7 @@ TEST(too_big_for_the_socket)
     if (unshare(CLONE_NEWNET)) {
         SKIP("cannot create a network namespace");
     }
-    run("ip link set lo mtu 1280 up");
+    harness_run("ip link set lo mtu 1280 up");
     pair_open(&pair);
     ASSERT_EQ(netdev_vxlan_path_mtu(pair.a, htonl(IP_A), htonl(IP_B)),
               1280);
@@ -1236,7 +1217,7 @@ TEST(too_big_for_the_socket)
      * fails with EMSGSIZE, which makes the next lookup ask the kernel. */
     ASSERT_EQ(netdev_vxlan_path_mtu(pair.a, htonl(IP_A), htonl(IP_B)),
               1280);
-    run("ip link set lo mtu 1200");
+    harness_run("ip link set lo mtu 1200");
     ASSERT_EQ(netdev_vxlan_path_mtu(pair.a, htonl(IP_A), htonl(IP_B)),
               1280);
     pkt_batch_init(&batch);
