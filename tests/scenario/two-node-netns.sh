@@ -90,10 +90,10 @@ echo "$wire" | grep -qE "$net_ip\.[0-9]+ > $cmp_ip\.4789: VXLAN, flags \[I\] \(0
     || fail "tcpdump on ul0: no VXLAN VNI 239 from the network node"
 # Outer frames: at most 1514 bytes (1500-byte IP packets), and the TCP
 # transfer fills them: inner frames of 1464 bytes (1450 + Ethernet).
-outer_max=$(echo "$wire" | grep '^[0-9][0-9]:' \
+outer_max=$(echo "$wire" | grep -E '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.' \
     | sed -n 's/.*, ethertype IPv4 (0x0800), length \([0-9]*\):.*/\1/p' \
     | sort -n | tail -n 1)
-inner_max=$(echo "$wire" | grep -v '^[0-9][0-9]:' \
+inner_max=$(echo "$wire" | grep -vE '^[0-9]{2}:[0-9]{2}:[0-9]{2}\.' \
     | sed -n 's/.*, ethertype IPv4 (0x0800), length \([0-9]*\):.*/\1/p' \
     | sort -n | tail -n 1)
 echo "largest outer frame $outer_max, largest inner frame $inner_max"
